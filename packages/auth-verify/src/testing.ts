@@ -1,0 +1,31 @@
+/**
+ * A throwaway token issuer for tests of services that verify tokens: an Ed25519 key pair in memory,
+ * its JWKS, and a signer. The auth service itself issues real tokens the same way.
+ */
+import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
+
+export interface TestIssuer {
+  jwks: JSONWebKeySet;
+  issuer: string;
+  audience: string;
+  sign: (claims: JWTPayload & { sub: string }, options?: { expiresIn?: string | number; kid?: string }) => Promise<string>;
+}
+
+export async function createTestIssuer(issuer = 'rail-auth', audience = 'rail'): Promise<TestIssuer> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const kid = 'test-key';
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
+  return {
+    jwks: { keys: [jwk] },
+    issuer,
+    audience,
+    sign: (claims, options = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? kid })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '15m')
+        .sign(privateKey),
+  };
+}

@@ -1,0 +1,2 @@
+// Placeholder entry: the messaging package is being built (outbox, relay, consumers).
+export {};

@@ -1,0 +1,2 @@
+// Service entry: being built.
+export {};
