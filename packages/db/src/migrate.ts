@@ -10,7 +10,7 @@ export interface MigrateOptions {
   log?: (message: string) => void;
 }
 
-export async function migrate(connectionString: string, dir: string, options: MigrateOptions = {}): Promise<string[]> {
+export async function migrate(connectionString: string, dir: string | string[], options: MigrateOptions = {}): Promise<string[]> {
   await ensureDatabase(connectionString);
   const applied = await withLockRetry(() =>
     runner({

@@ -8,7 +8,7 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-export async function createTestDatabase(prefix: string, migrationsDir?: string): Promise<TestDatabase> {
+export async function createTestDatabase(prefix: string, migrationsDir?: string | string[]): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const url = new URL(base);
   url.pathname = `/${prefix}_test_${randomBytes(5).toString('hex')}`;

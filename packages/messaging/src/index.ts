@@ -1,2 +1,12 @@
-// Placeholder entry: the messaging package is being built (outbox, relay, consumers).
-export {};
+/**
+ * Messaging for every service: the transactional outbox (write side), its relay to RabbitMQ with
+ * publisher confirms, and consumers with validation, deduplication, retries and a dead-letter queue.
+ */
+export {
+  enqueueEvent,
+  buildEnvelope,
+  assertEventData,
+  EventContractError,
+  outboxMigrationsDir,
+  type EventHeaders,
+} from './outbox.js';
