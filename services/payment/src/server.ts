@@ -1,2 +1,62 @@
-// Service entry: being built.
-export {};
+/**
+ * The payment service process: config -> database (migrated) -> broker, outbox relay and consumers -> HTTP.
+ * On SIGINT/SIGTERM the HTTP server drains first, then consumers finish in-flight events, the relay stops and
+ * the broker and pool close.
+ */
+import { createPool, migrate } from '@rail/db';
+import { list } from '@rail/config';
+import { runServer } from '@rail/http';
+import { createLogger } from '@rail/logger';
+import { createBroker, startOutboxRelay } from '@rail/messaging';
+import { buildApp } from './app.js';
+import { createHttpBookingClient } from './clients/booking-client.js';
+import { loadPaymentConfig } from './config.js';
+import { allMigrationDirs } from './db/migrations-dir.js';
+import { startConsumers } from './events/consumers.js';
+import { MockPaymentProvider } from './provider/mock-provider.js';
+
+const config = loadPaymentConfig();
+const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
+
+try {
+  await migrate(config.DATABASE_URL, allMigrationDirs, { log: (message) => logger.info(message) });
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'payment' });
+  const provider = new MockPaymentProvider({ latencyMs: config.PROVIDER_LATENCY_MS });
+  const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
+  const relay = startOutboxRelay({ pool, broker, logger });
+  await startConsumers({ broker, pool, provider, logger });
+
+  const app = await buildApp({
+    logger,
+    pool,
+    provider,
+    bookings: createHttpBookingClient({ baseUrl: config.BOOKING_SERVICE_URL, timeoutMs: config.BOOKING_SERVICE_TIMEOUT_MS }),
+    auth: {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      jwksUrl: config.AUTH_JWKS_URL,
+      nodeEnv: config.NODE_ENV,
+    },
+    readiness: {
+      broker: async () => {
+        if (!broker.isConnected()) throw new Error('not connected to the message broker');
+      },
+    },
+    trustProxy: list(config.TRUST_PROXY),
+    outbox: relay,
+  });
+
+  await runServer(app, {
+    port: config.PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    onShutdown: async () => {
+      await relay.stop();
+      await broker.close();
+      await pool.end();
+    },
+  });
+} catch (err) {
+  logger.fatal({ err }, 'payment service failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+/** buildApp(deps): the payment service's HTTP app, identical in tests and production. */
+import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
+import { createApp, type App, type ReadinessCheck } from '@rail/http';
+import type { Pool } from '@rail/db';
+import type { Logger } from '@rail/logger';
+import type { BookingClient } from './clients/booking-client.js';
+import type { PaymentProvider } from './provider/provider.js';
+import { paymentRoutes } from './routes/payments/index.js';
+
+export interface AppDeps {
+  logger: Logger;
+  pool: Pool;
+  bookings: BookingClient;
+  provider: PaymentProvider;
+  /** Token verification: `jwksUrl` in production, an in-memory `jwks` in tests. */
+  auth: AuthVerifyOptions;
+  /** Extra readiness checks (the broker); the database is always checked. */
+  readiness?: Record<string, ReadinessCheck>;
+  trustProxy?: string[];
+  /** Told when a request committed events, so the relay publishes them at once instead of at its next poll. */
+  outbox?: { wake(): void };
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = await createApp({
+    service: 'payment',
+    logger: deps.logger,
+    apiPrefix: '/api/payments',
+    description: 'Payments for bookings against the payment provider',
+    trustProxy: deps.trustProxy,
+    readiness: { database: () => deps.pool.query('SELECT 1'), ...deps.readiness },
+  });
+  await app.register(authVerify, deps.auth);
+  await app.register(paymentRoutes, {
+    prefix: '/api/payments',
+    pool: deps.pool,
+    bookings: deps.bookings,
+    provider: deps.provider,
+    logger: deps.logger,
+    outbox: deps.outbox,
+  });
+  return app;
+}

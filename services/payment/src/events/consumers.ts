@@ -1,0 +1,34 @@
+/**
+ * The payment service's event consumers. booking.cancelled (with a paymentId) refunds the payment; the
+ * handler runs in the transaction that records the event id as processed, so a redelivered or duplicated
+ * event takes effect once.
+ */
+import type { Broker } from '@rail/messaging';
+import type { Pool } from '@rail/db';
+import type { Logger } from '@rail/logger';
+import type { PaymentProvider } from '../provider/provider.js';
+import { refundCancelledBooking } from '../use-cases/refund-cancelled-booking.js';
+
+export const BOOKING_CANCELLED_QUEUE = 'payment.booking-cancelled';
+
+export interface ConsumerDeps {
+  broker: Broker;
+  pool: Pool;
+  provider: PaymentProvider;
+  logger: Logger;
+  /** Queue name override (tests use a random one). */
+  bookingCancelledQueue?: string;
+  retryDelaysMs?: number[];
+}
+
+export async function startConsumers(deps: ConsumerDeps): Promise<void> {
+  await deps.broker.consume({
+    queue: deps.bookingCancelledQueue ?? BOOKING_CANCELLED_QUEUE,
+    events: ['booking.cancelled'],
+    dedupe: { pool: deps.pool },
+    retryDelaysMs: deps.retryDelaysMs,
+    handler: async (event, context) => {
+      await refundCancelledBooking({ provider: deps.provider, logger: deps.logger }, event, context.db, context.headers);
+    },
+  });
+}
