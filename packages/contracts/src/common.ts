@@ -1,5 +1,6 @@
 /** Schemas shared by several contracts: ids, station codes, dates, money. */
 import { Type, type Static } from '@sinclair/typebox';
+import './formats.js';
 
 export const StationCode = Type.String({ pattern: '^[A-Z]{2,5}$', description: 'Station code, e.g. DHK' });
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Calendar date YYYY-MM-DD (Asia/Dhaka)' });
