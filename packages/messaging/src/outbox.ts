@@ -11,9 +11,11 @@ import type { Queryable } from '@rail/db';
 /** The messaging tables' migrations; services migrate with `[ownDir, outboxMigrationsDir]`. */
 export const outboxMigrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/** Carried in AMQP headers: the request that caused the event and its W3C trace context. */
 export interface EventHeaders {
   requestId?: string;
   traceparent?: string;
+  tracestate?: string;
 }
 
 export class EventContractError extends Error {
