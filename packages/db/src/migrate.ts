@@ -10,12 +10,26 @@ export interface MigrateOptions {
   log?: (message: string) => void;
 }
 
+/** Escapes glob syntax in a literal directory path. */
+function globEscape(path: string): string {
+  return path.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
+}
+
+/**
+ * Several directories (a service's own and the outbox's) are read through node-pg-migrate's glob mode, which
+ * alone accepts a list; their files are applied together in the order of their numeric prefixes.
+ */
+function dirOptions(dir: string | string[]): { dir: string | string[]; useGlob?: boolean } {
+  if (!Array.isArray(dir)) return { dir };
+  return { dir: dir.map((d) => `${globEscape(d.replace(/\/+$/, ''))}/*.sql`), useGlob: true };
+}
+
 export async function migrate(connectionString: string, dir: string | string[], options: MigrateOptions = {}): Promise<string[]> {
   await ensureDatabase(connectionString);
   const applied = await withLockRetry(() =>
     runner({
       databaseUrl: connectionString,
-      dir,
+      ...dirOptions(dir),
       direction: 'up',
       migrationsTable: 'pgmigrations',
       count: Infinity,

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPool, createTestDatabase, migrate, withTransaction, type TestDatabase } from '@rail/db';
 
 const migrations = fileURLToPath(new URL('./migrations', import.meta.url));
+const extraMigrations = fileURLToPath(new URL('./migrations-extra', import.meta.url));
 const databases: TestDatabase[] = [];
 
 afterAll(async () => {
@@ -29,6 +30,20 @@ describe('database helpers', () => {
       expect(rows[0].n).toBe(0);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('applies several migration directories together, ordered by their numeric prefixes', async () => {
+    const db = await createTestDatabase('dbpkg', [migrations, extraMigrations]);
+    databases.push(db);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id');
+      expect(rows.map((r) => r.name)).toEqual(['0000_gadgets', '0001_widgets']);
+      expect(await migrate(db.url, [migrations, extraMigrations])).toEqual([]);
+    } finally {
+      await client.end();
     }
   });
 
