@@ -1,5 +1,6 @@
 /** Builds a Fastify app with the house conventions; see index.ts. */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
@@ -98,8 +99,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     closing = true;
   });
 
+  // Which instance answered (service@host:port): lets tests and operators see load spread over replicas.
+  // The gateway hides it from clients unless its exposeServedBy setting is on (development and tests).
+  const host = hostname();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    const port = request.socket.localPort;
+    if (port !== undefined) reply.header('x-served-by', `${options.service}@${host}:${port}`);
   });
 
   const registry = options.metricsRegistry ?? new Registry();
