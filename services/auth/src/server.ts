@@ -1,2 +1,66 @@
-// Service entry: being built.
-export {};
+/**
+ * The auth service process: config -> clients -> migrations -> signing keys -> buildApp -> runServer.
+ * Refuses to start on bad configuration (in production: no AUTH_PRIVATE_KEY, or OTP_DEV_ECHO=true).
+ */
+import { createPool } from '@rail/db';
+import { runServer } from '@rail/http';
+import { createLogger } from '@rail/logger';
+import { createRedis } from '@rail/redis';
+import { buildApp } from './app.js';
+import { loadAuthConfig, type AuthConfig } from './config.js';
+import { migrateAuthDatabase } from './db/migrate-database.js';
+import { createAccessTokenIssuer } from './security/access-tokens.js';
+import { AttemptLimiter } from './security/attempt-limiter.js';
+import { createPasswordHasher } from './security/passwords.js';
+import { loadSigningKeys } from './security/signing-keys.js';
+import { purgeExpired } from './use-cases/purge-expired.js';
+
+let config: AuthConfig;
+try {
+  config = loadAuthConfig();
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
+const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
+
+try {
+  await migrateAuthDatabase(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'auth' });
+  const redis = createRedis(config.REDIS_URL, { name: 'auth' });
+  const keys = await loadSigningKeys(config, pool);
+  const passwords = await createPasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST });
+  const app = await buildApp({
+    config,
+    logger,
+    pool,
+    redis,
+    keys,
+    passwords,
+    limiter: new AttemptLimiter(redis, config.REDIS_KEY_PREFIX),
+    issueAccessToken: createAccessTokenIssuer(keys, {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    }),
+  });
+
+  const purge = setInterval(() => {
+    purgeExpired(pool).catch((err: unknown) => logger.warn({ err }, 'purging expired codes and tokens failed'));
+  }, 10 * 60_000);
+  purge.unref();
+
+  await runServer(app, {
+    port: config.PORT,
+    host: config.HOST,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    onShutdown: async () => {
+      clearInterval(purge);
+      await Promise.allSettled([pool.end(), redis.quit()]);
+    },
+  });
+  logger.info({ kid: keys.kid, port: config.PORT }, 'auth service listening');
+} catch (err) {
+  logger.fatal({ err }, 'auth service failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,60 @@
+/**
+ * The auth service's configuration: one schema, validated once at start-up. On top of the schema,
+ * production refuses to start without a signing key (AUTH_PRIVATE_KEY) and with OTP_DEV_ECHO=true.
+ */
+import { baseConfigProperties, ConfigError, devDefault, loadConfig, Type, type Env, type Static } from '@rail/config';
+
+export const AuthConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  DATABASE_URL: devDefault(Type.String({ minLength: 1 }), 'postgres://postgres@127.0.0.1:5432/auth_db'),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: devDefault(Type.String({ minLength: 1 }), 'redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: Type.String({ default: 'auth:' }),
+  TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
+
+  AUTH_ISSUER: Type.String({ minLength: 1, default: 'rail-auth' }),
+  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'rail' }),
+  /** Ed25519 private key, PKCS8 PEM or a private JWK (JSON). Required in production; generated and kept in auth_db otherwise. */
+  AUTH_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'an Ed25519 private key (PKCS8 PEM or JWK JSON)' })),
+  /** Key id for AUTH_PRIVATE_KEY; the RFC 7638 thumbprint when unset. */
+  AUTH_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** Public keys still accepted during a rotation: a JWKS or an array of JWKs (JSON). */
+  AUTH_PREVIOUS_PUBLIC_KEYS: Type.Optional(Type.String({ minLength: 1, description: 'a JWKS (JSON) of previous public keys' })),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 90 * 86400, default: 30 * 86400 }),
+  JWKS_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 300 }),
+
+  /** argon2id cost; see docs/auth.md for how these were chosen. */
+  ARGON2_MEMORY_KIB: Type.Integer({ minimum: 4096, maximum: 1_048_576, default: 12_288 }),
+  ARGON2_TIME_COST: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
+
+  LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 900 }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }),
+
+  OTP_PEPPER: devDefault(
+    Type.String({ minLength: 32, description: 'a secret of at least 32 characters' }),
+    'development-otp-pepper-not-for-production!',
+  ),
+  OTP_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
+  OTP_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
+  OTP_RESEND_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  OTP_MAX_SENDS_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
+  OTP_ADDRESS_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 600 }),
+  OTP_DEV_ECHO: Type.Boolean({ default: false }),
+});
+
+export type AuthConfig = Readonly<Static<typeof AuthConfigSchema>>;
+
+/** Loads and checks the configuration; throws ConfigError naming every problem. */
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
+  const config = loadConfig('auth', AuthConfigSchema, env);
+  const problems: string[] = [];
+  if (config.NODE_ENV === 'production') {
+    if (!config.AUTH_PRIVATE_KEY) problems.push('AUTH_PRIVATE_KEY is required in production (an Ed25519 PKCS8 PEM or JWK)');
+    if (config.OTP_DEV_ECHO) problems.push('OTP_DEV_ECHO=true is refused in production: it would hand out login codes');
+  }
+  if (problems.length > 0) throw new ConfigError('auth', problems);
+  return config;
+}
