@@ -25,8 +25,18 @@ export const TEST_WALLETS = {
 
 interface Charge {
   reference: string;
+  merchantReference: string;
   amount: number;
   refunded: number;
+}
+
+export interface LedgerEntry {
+  type: 'charge' | 'refund';
+  /** The provider's charge reference. */
+  reference: string;
+  /** The merchant's reference given with the charge (the booking id). */
+  merchantReference: string;
+  amount: number;
 }
 
 export interface MockProviderOptions {
@@ -39,7 +49,7 @@ export class MockPaymentProvider implements PaymentProvider {
   private readonly charges = new Map<string, Charge>();
   private readonly refunds = new Map<string, RefundResult>();
   /** Money actually moved, for reconciliation (and tests proving nothing is charged twice). */
-  readonly ledger: { type: 'charge' | 'refund'; reference: string; amount: number }[] = [];
+  readonly ledger: LedgerEntry[] = [];
 
   constructor(options: MockProviderOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -53,8 +63,19 @@ export class MockPaymentProvider implements PaymentProvider {
     const result = this.decide(request);
     this.chargeResults.set(request.idempotencyKey, result);
     if (result.outcome === 'succeeded') {
-      this.charges.set(result.providerReference, { reference: result.providerReference, amount: request.amount, refunded: 0 });
-      this.ledger.push({ type: 'charge', reference: result.providerReference, amount: request.amount });
+      const charge = {
+        reference: result.providerReference,
+        merchantReference: request.reference,
+        amount: request.amount,
+        refunded: 0,
+      };
+      this.charges.set(charge.reference, charge);
+      this.ledger.push({
+        type: 'charge',
+        reference: charge.reference,
+        merchantReference: charge.merchantReference,
+        amount: request.amount,
+      });
     }
     return result;
   }
@@ -72,7 +93,12 @@ export class MockPaymentProvider implements PaymentProvider {
     charge.refunded += request.amount;
     const result = { providerReference: `re_${randomUUID()}` };
     this.refunds.set(request.idempotencyKey, result);
-    this.ledger.push({ type: 'refund', reference: charge.reference, amount: request.amount });
+    this.ledger.push({
+      type: 'refund',
+      reference: charge.reference,
+      merchantReference: charge.merchantReference,
+      amount: request.amount,
+    });
     return result;
   }
 
