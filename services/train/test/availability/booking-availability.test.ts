@@ -1,0 +1,98 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createRedis, type Redis } from '@rail/redis';
+import { createBookingAvailability } from '../../src/availability/booking-availability.js';
+import { createSharedCache } from '../../src/cache/shared-cache.js';
+import { deleteKeys, logger, startBookingStub, type BookingStub } from '../helpers.js';
+
+let booking: BookingStub;
+let redis: Redis;
+const prefix = `test:train:${randomBytes(5).toString('hex')}:`;
+
+beforeAll(async () => {
+  booking = await startBookingStub();
+  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'train-test' });
+});
+afterAll(async () => {
+  await booking.close();
+  await deleteKeys(redis, prefix);
+  redis.disconnect();
+});
+beforeEach(async () => {
+  booking.override = undefined;
+  booking.requests.length = 0;
+  booking.answer = (q) => ({ held: [q.tripId * 10], booked: [q.tripId * 10 + 1] });
+  await deleteKeys(redis, prefix);
+});
+
+const source = (overrides: Partial<Parameters<typeof createBookingAvailability>[0]> = {}) =>
+  createBookingAvailability({
+    bookingUrl: booking.url,
+    timeoutMs: 300,
+    cacheTtlMs: 1_000,
+    backoffMs: 0,
+    cache: createSharedCache(redis, prefix, logger),
+    logger,
+    ...overrides,
+  });
+
+describe('booking availability', () => {
+  it('asks once for a whole batch and maps each answer to its query', async () => {
+    const statuses = await source().lookup([
+      { tripId: 1, from: 'DHK', to: 'CTG' },
+      { tripId: 2, from: 'DHK', to: 'CTG' },
+    ]);
+    expect(statuses).toEqual([
+      { held: [10], booked: [11] },
+      { held: [20], booked: [21] },
+    ]);
+    expect(booking.requests).toHaveLength(1);
+  });
+
+  it('serves repeated questions from the cache for about a second, and asks only for what is missing', async () => {
+    const availability = source();
+    await availability.lookup([{ tripId: 1, from: 'DHK', to: 'CTG' }]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the cache write is not awaited
+    const statuses = await availability.lookup([
+      { tripId: 1, from: 'DHK', to: 'CTG' },
+      { tripId: 3, from: 'DHK', to: 'CTG' },
+    ]);
+    expect(statuses).toEqual([
+      { held: [10], booked: [11] },
+      { held: [30], booked: [31] },
+    ]);
+    expect(booking.requests.map((r) => r.queries.map((q) => q.tripId))).toEqual([[1], [3]]);
+    const ttl = await redis.pttl(`${prefix}avail:1:DHK:CTG`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(1_000);
+  });
+
+  it('is unknown (null) when booking is unreachable, slow, failing or off-contract', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const q = [{ tripId: 9, from: 'DHK', to: 'CTG' }];
+    expect(await source({ bookingUrl: `http://127.0.0.1:${port}` }).lookup(q)).toBeNull();
+
+    booking.override = { status: 200, body: { results: [] }, delayMs: 1_000 };
+    const started = Date.now();
+    expect(await source().lookup(q)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(900);
+
+    booking.override = { status: 503, body: {} };
+    expect(await source().lookup(q)).toBeNull();
+    booking.override = { status: 200, body: { results: [{ tripId: 9, from: 'DHK', to: 'CTG', held: ['x'], booked: [] }] } };
+    expect(await source().lookup(q)).toBeNull();
+  });
+
+  it('after a failure answers unknown at once for the backoff period instead of calling again', async () => {
+    const availability = source({ backoffMs: 60_000 });
+    booking.override = { status: 500, body: {} };
+    expect(await availability.lookup([{ tripId: 5, from: 'DHK', to: 'CTG' }])).toBeNull();
+    booking.override = undefined;
+    expect(await availability.lookup([{ tripId: 5, from: 'DHK', to: 'CTG' }])).toBeNull();
+    expect(booking.requests).toHaveLength(1);
+  });
+});
