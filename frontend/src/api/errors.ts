@@ -1,0 +1,41 @@
+/** The one error type the API client throws: a parsed problem+json body, or a network failure (status 0). */
+import type { Problem } from './types.js';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: Problem;
+  /** Seconds the server asked us to wait (Retry-After), when it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(problem: Problem, retryAfter?: number) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.code = problem.code ?? `HTTP_${problem.status}`;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) out[e.field.replace(/^\/?(body\/)?/, '').replace(/\//g, '.')] = e.message;
+    return out;
+  }
+
+  get seatIds(): number[] {
+    return Array.isArray(this.problem.seatIds) ? this.problem.seatIds : [];
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+/** Parse a Retry-After header (delta-seconds or an HTTP date) into whole seconds, or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}

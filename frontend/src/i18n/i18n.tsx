@@ -1,0 +1,81 @@
+/** Language context: the current dictionary, a switch persisted in localStorage, and locale-aware formatting. */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { dictionaries, type Lang, type StringKey } from './strings.js';
+
+export type Vars = Record<string, string | number>;
+
+export interface I18n {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+  t: (key: StringKey, vars?: Vars) => string;
+  num: (n: number) => string;
+  money: (n: number) => string;
+  time: (iso: string) => string;
+  date: (isoDate: string) => string;
+}
+
+const STORAGE_KEY = 'rail.lang';
+const locales: Record<Lang, string> = { en: 'en-GB', bn: 'bn-BD' };
+
+export function translate(lang: Lang, key: StringKey, vars?: Vars): string {
+  const template = dictionaries[lang][key];
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'en' || saved === 'bn') return saved;
+  } catch {
+    // storage unavailable: fall through
+  }
+  return typeof navigator !== 'undefined' && navigator.language?.startsWith('bn') ? 'bn' : 'en';
+}
+
+export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
+  const locale = locales[lang];
+  const numFmt = new Intl.NumberFormat(locale);
+  const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Dhaka' });
+  const dateFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return {
+    lang,
+    setLang,
+    t: (key, vars) => translate(lang, key, vars),
+    num: (n) => numFmt.format(n),
+    money: (n) => `৳${numFmt.format(n)}`,
+    time: (iso) => timeFmt.format(new Date(iso)),
+    date: (isoDate) => dateFmt.format(new Date(`${isoDate}T00:00:00Z`)),
+  };
+}
+
+const I18nContext = createContext<I18n>(makeI18n('en', () => undefined));
+
+export function I18nProvider({ children, lang: fixed }: { children: ReactNode; lang?: Lang }) {
+  const [lang, setLangState] = useState<Lang>(fixed ?? initialLang);
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      // not persisted; the switch still works for this visit
+    }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const value = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export const useI18n = (): I18n => useContext(I18nContext);
+
+export function LanguageSwitch() {
+  const { lang, setLang, t } = useI18n();
+  const next: Lang = lang === 'en' ? 'bn' : 'en';
+  return (
+    <button type="button" className="lang-switch" lang={next} onClick={() => setLang(next)} aria-label={`${t('language')}: ${t('switchTo')}`}>
+      {t('switchTo')}
+    </button>
+  );
+}

@@ -1,0 +1,16 @@
+/** Turns any failure into one calm sentence for the traveller, in their language. */
+import { isApiError } from '../api/errors.js';
+import type { I18n } from '../i18n/i18n.js';
+
+export function describeError(err: unknown, t: I18n['t']): string {
+  if (!isApiError(err)) return t('genericError');
+  if (err.status === 0) return t('network');
+  if (err.status === 429) return t('busyGaveUp');
+  if (err.status === 503 || err.status === 502 || err.status === 504) return t('unavailable');
+  if (err.status === 404) return t('notFound');
+  if (err.code === 'SEAT_UNAVAILABLE') return t('seatTaken', { seats: err.seatIds.join(', ') });
+  if (err.code === 'LIMIT_EXCEEDED') return t('limitExceeded');
+  if (err.status >= 500) return t('genericError');
+  // 4xx problems carry a human detail written by the service (English); better than a generic line.
+  return err.problem.detail ?? err.problem.title ?? t('genericError');
+}

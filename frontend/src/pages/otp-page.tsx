@@ -1,0 +1,89 @@
+/** The booking OTP: 6 digits from the SMS (in development, the echoed code is shown in a marked hint). */
+import { useCallback, useState, type FormEvent } from 'react';
+import { isApiError } from '../api/errors.js';
+import { HoldCountdown } from '../components/hold-countdown.js';
+import { Notice } from '../components/notice.js';
+import { useI18n } from '../i18n/i18n.js';
+import { useApi } from '../lib/app-context.js';
+import { describeError } from '../lib/errors.js';
+import { journey } from '../lib/journey.js';
+import { Link, navigate } from '../lib/router.js';
+import { BookingGate } from './booking-gate.js';
+import { seatsHref, useBooking } from './use-booking.js';
+
+export function OtpPage({ id }: { id: string }) {
+  const api = useApi();
+  const { t } = useI18n();
+  const booking = useBooking(api, id);
+  const [otp, setOtp] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [expired, setExpired] = useState(false);
+  const [error, setError] = useState<{ text: string; released?: boolean } | null>(null);
+  const devOtp = journey.devOtp(id);
+  const now = useCallback(() => api.client.serverNow(), [api]);
+  const b = booking.data;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || expired || otp.length !== 6) return;
+    setBusy(true);
+    setError(null);
+    try {
+      // A 429 here means too many wrong codes (the hold is released), not a crowd: no automatic retry.
+      await api.verifyOtp(id, otp, { retryBusy: false });
+      journey.saveDevOtp(id, null);
+      navigate(`/bookings/${encodeURIComponent(id)}/pay`);
+    } catch (err) {
+      setBusy(false);
+      if (isApiError(err) && err.status === 400) setError({ text: t('otpWrong') });
+      else if (isApiError(err) && err.status === 429) setError({ text: err.problem.detail ?? t('holdExpired'), released: true });
+      else setError({ text: describeError(err, t) });
+    }
+  };
+
+  return (
+    <BookingGate state={booking} expect={['HELD']} id={id}>
+      {b && (
+        <section className="card narrow">
+          <h1>{t('otpTitle')}</h1>
+          {b.expiresAt && <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />}
+          <p>{t('otpSent')}</p>
+          {devOtp && (
+            <aside className="dev-hint" aria-label={t('devHint')}>
+              <strong>{t('devHint')}:</strong> {t('devOtp', { code: devOtp })}
+            </aside>
+          )}
+          {error && (
+            <Notice kind="error">
+              {error.text}{' '}
+              {error.released && (
+                <Link to={seatsHref(b)} className="link">
+                  {t('chooseAgain')}
+                </Link>
+              )}
+            </Notice>
+          )}
+          <form onSubmit={submit}>
+            <label className="field">
+              <span>{t('otpLabel')}</span>
+              <input
+                className="otp-input"
+                name="otp"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="\d{6}"
+                maxLength={6}
+                required
+                value={otp}
+                onChange={(e) => setOtp(e.target.value.replace(/\D/g, '').slice(0, 6))}
+              />
+            </label>
+            <button type="submit" className="button primary block" disabled={busy || expired || otp.length !== 6} aria-busy={busy}>
+              {busy ? t('loading') : t('otpButton')}
+            </button>
+          </form>
+        </section>
+      )}
+    </BookingGate>
+  );
+}
