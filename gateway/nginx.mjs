@@ -1,0 +1,56 @@
+// Running nginx as an ordinary process with everything under one directory (config, pid, temp, cache,
+// logs): used by scripts/start.mjs and the gateway tests. When started by root, the workers drop to
+// nobody (the `user` directive the renderer emits), so their writable directories are handed to nobody.
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { renderGatewayConfig } from './render.mjs';
+
+const NOBODY = 65534;
+
+export function nginxBinary() {
+  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx']) {
+    try {
+      execFileSync(candidate, ['-v'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  try {
+    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
+    return 'nginx';
+  } catch {
+    throw new Error('nginx is not installed: apt-get install nginx-light (Debian/Ubuntu)');
+  }
+}
+
+/** Writes the rendered config to <runDir>/conf/nginx.conf, creates the writable directories, tests the config. */
+export function writeNginxConfig(options) {
+  const { runDir } = options;
+  const confDir = path.join(runDir, 'conf');
+  const writable = ['temp/client_body', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi', 'cache/micro', 'logs'];
+  mkdirSync(confDir, { recursive: true });
+  for (const dir of writable) mkdirSync(path.join(runDir, dir), { recursive: true });
+  if (options.user && process.getuid?.() === 0) {
+    for (const dir of ['temp', 'cache', ...writable]) chownSync(path.join(runDir, dir), NOBODY, NOBODY);
+  }
+  const configPath = path.join(confDir, 'nginx.conf');
+  writeFileSync(configPath, renderGatewayConfig(options));
+  return configPath;
+}
+
+/** Arguments for `nginx` to run this config in the foreground, with errors on stderr. */
+export function nginxArgs(runDir, configPath) {
+  return ['-p', runDir, '-c', configPath, '-e', 'stderr'];
+}
+
+/** `nginx -t` on a rendered config; throws with nginx's own message when it is invalid. */
+export function testNginxConfig(runDir, configPath) {
+  try {
+    execFileSync(nginxBinary(), [...nginxArgs(runDir, configPath), '-t', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const stderr = err.stderr?.toString() ?? '';
+    throw new Error(`nginx rejected ${configPath}:\n${stderr || err.message}`);
+  }
+}

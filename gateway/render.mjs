@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+// Renders gateway/nginx.conf.template into a concrete nginx.conf: for the native run (upstreams on
+// 127.0.0.1, paths under .run/nginx) or for the container image (upstreams by service name). Every limit
+// has a validated value (from the options, the GATEWAY_* environment, or the defaults below); a bad value
+// is refused with the variable's name, and there is no way to render a gateway without limits.
+//
+// CLI: node gateway/render.mjs --target native|container [--out FILE]   (values from GATEWAY_* variables)
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts } from './topology.mjs';
+
+const TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'nginx.conf.template');
+/** Same base as @rail/errors' problemType(), so gateway and service problems look alike. */
+const PROBLEM_TYPE_BASE = 'https://rail.example/problems/';
+
+const RATE = /^[1-9]\d{0,6}r\/[sm]$/;
+const SIZE = /^[1-9]\d{0,6}[km]?$/;
+const TIME = /^[1-9]\d{0,6}(ms|s|m|h)$/;
+const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/\d{1,3})?|unix:)$/;
+
+/** Tunable settings: option key, environment variable, kind (validation) and default. */
+export const SETTINGS = Object.freeze([
+  { key: 'strictRate', env: 'GATEWAY_STRICT_RATE', kind: 'rate', default: '1r/s' },
+  { key: 'strictBurst', env: 'GATEWAY_STRICT_BURST', kind: 'count', default: 10 },
+  { key: 'selectAddrRate', env: 'GATEWAY_SELECT_ADDR_RATE', kind: 'rate', default: '50r/s' },
+  { key: 'selectAddrBurst', env: 'GATEWAY_SELECT_ADDR_BURST', kind: 'count', default: 100 },
+  { key: 'selectUserRate', env: 'GATEWAY_SELECT_USER_RATE', kind: 'rate', default: '5r/s' },
+  { key: 'selectUserBurst', env: 'GATEWAY_SELECT_USER_BURST', kind: 'count', default: 10 },
+  { key: 'apiAddrRate', env: 'GATEWAY_API_ADDR_RATE', kind: 'rate', default: '100r/s' },
+  { key: 'apiAddrBurst', env: 'GATEWAY_API_ADDR_BURST', kind: 'count', default: 200 },
+  { key: 'apiUserRate', env: 'GATEWAY_API_USER_RATE', kind: 'rate', default: '20r/s' },
+  { key: 'apiUserBurst', env: 'GATEWAY_API_USER_BURST', kind: 'count', default: 50 },
+  { key: 'streamsPerAddr', env: 'GATEWAY_STREAMS_PER_ADDR', kind: 'positive', default: 20 },
+  { key: 'clientMaxBodySize', env: 'GATEWAY_MAX_BODY_SIZE', kind: 'size', default: '64k' },
+  { key: 'clientTimeout', env: 'GATEWAY_CLIENT_TIMEOUT', kind: 'time', default: '10s' },
+  { key: 'connectTimeout', env: 'GATEWAY_CONNECT_TIMEOUT', kind: 'time', default: '2s' },
+  { key: 'readTimeout', env: 'GATEWAY_READ_TIMEOUT', kind: 'time', default: '15s' },
+  { key: 'streamTimeout', env: 'GATEWAY_STREAM_TIMEOUT', kind: 'time', default: '1h' },
+  { key: 'microCacheTtl', env: 'GATEWAY_MICRO_CACHE_TTL', kind: 'time', default: '1s' },
+  { key: 'failTimeout', env: 'GATEWAY_FAIL_TIMEOUT', kind: 'time', default: '10s' },
+  { key: 'maxFails', env: 'GATEWAY_MAX_FAILS', kind: 'positive', default: 3 },
+  { key: 'nextUpstreamTries', env: 'GATEWAY_NEXT_UPSTREAM_TRIES', kind: 'positive', default: 2 },
+  { key: 'upstreamKeepalive', env: 'GATEWAY_UPSTREAM_KEEPALIVE', kind: 'positive', default: 64 },
+  { key: 'workerConnections', env: 'GATEWAY_WORKER_CONNECTIONS', kind: 'positive', default: 4096 },
+  { key: 'workerProcesses', env: 'GATEWAY_WORKER_PROCESSES', kind: 'workers', default: 'auto' },
+  { key: 'trustedProxies', env: 'GATEWAY_TRUSTED_PROXIES', kind: 'addresses', default: ['127.0.0.1', '::1'] },
+  { key: 'exposeServedBy', env: 'GATEWAY_EXPOSE_SERVED_BY', kind: 'boolean', default: false },
+]);
+
+function invalid(setting, value, expected) {
+  return new Error(`${setting.env} (${setting.key}) = ${JSON.stringify(value)} is invalid: expected ${expected}`);
+}
+
+/** Parses a value (string from the environment, or a typed option) for one setting; throws naming it. */
+function parseSetting(setting, value) {
+  const text = typeof value === 'string' ? value.trim() : value;
+  switch (setting.kind) {
+    case 'rate':
+      if (typeof text !== 'string' || !RATE.test(text)) throw invalid(setting, value, 'a rate like 10r/s or 30r/m (never 0)');
+      return text;
+    case 'size':
+      if (!SIZE.test(String(text))) throw invalid(setting, value, 'a size like 64k or 1m');
+      return String(text);
+    case 'time':
+      if (typeof text !== 'string' || !TIME.test(text)) throw invalid(setting, value, 'a duration like 500ms, 15s, 1h');
+      return text;
+    case 'count':
+    case 'positive': {
+      const n = typeof text === 'number' ? text : /^\d{1,7}$/.test(String(text)) ? Number(text) : NaN;
+      const min = setting.kind === 'count' ? 0 : 1;
+      if (!Number.isInteger(n) || n < min) throw invalid(setting, value, `an integer >= ${min}`);
+      return n;
+    }
+    case 'workers':
+      if (text === 'auto' || (Number.isInteger(Number(text)) && Number(text) >= 1)) return String(text);
+      throw invalid(setting, value, '"auto" or an integer >= 1');
+    case 'addresses': {
+      const list = Array.isArray(text) ? text : String(text).split(',');
+      const entries = list.map((s) => String(s).trim()).filter(Boolean);
+      if (entries.length === 0 || entries.some((a) => !ADDRESS.test(a))) {
+        throw invalid(setting, value, 'a comma-separated list of addresses or CIDR ranges');
+      }
+      return entries;
+    }
+    case 'boolean':
+      if (text === true || text === 'true' || text === '1') return true;
+      if (text === false || text === 'false' || text === '0') return false;
+      throw invalid(setting, value, '"true" or "false"');
+    default:
+      throw new Error(`unknown setting kind ${setting.kind}`);
+  }
+}
+
+/** Settings from GATEWAY_* variables over the defaults, then explicit overrides over both. */
+export function resolveSettings(env = process.env, overrides = {}) {
+  const unknown = Object.keys(overrides).filter((k) => !SETTINGS.some((s) => s.key === k));
+  if (unknown.length > 0) throw new Error(`unknown gateway setting(s): ${unknown.join(', ')}`);
+  const out = {};
+  for (const setting of SETTINGS) {
+    const raw =
+      overrides[setting.key] ?? (env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : undefined);
+    out[setting.key] = raw === undefined ? parseSetting(setting, setting.default) : parseSetting(setting, raw);
+  }
+  return out;
+}
+
+/** Seconds a client should wait after a 429 from a zone with this rate: one request's worth, at least 1. */
+export function retryAfterSeconds(rate) {
+  const [, n, unit] = /^(\d+)r\/([sm])$/.exec(rate) ?? [];
+  const perSecond = unit === 'm' ? Number(n) / 60 : Number(n);
+  return Math.max(1, Math.ceil(1 / perSecond));
+}
+
+const SECURITY_HEADERS = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()'],
+  [
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+      "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  ],
+];
+
+function securityHeaders(indent) {
+  return SECURITY_HEADERS.map(([name, value]) => `${indent}add_header ${name} "${value}" always;`).join('\n');
+}
+
+const PROBLEMS = [
+  { name: 'bad_request', status: 400, code: 'BAD_REQUEST', detail: 'The request could not be read.' },
+  { name: 'not_found', status: 404, code: 'ROUTE_NOT_FOUND', detail: 'No route for this path.' },
+  {
+    name: 'too_large',
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    detail: 'The request body is larger than the gateway accepts.',
+  },
+  {
+    name: 'too_many_requests',
+    status: 429,
+    code: 'RATE_LIMITED',
+    detail: 'Too many requests; wait for the number of seconds in Retry-After, then try again.',
+    retryAfter: '$rail_retry_after',
+  },
+  {
+    name: 'frontend_missing',
+    status: 404,
+    code: 'APP_NOT_BUILT',
+    detail: 'The web app is not available on this gateway (frontend/dist was not built).',
+  },
+  { name: 'internal', status: 500, code: 'INTERNAL', detail: 'Something went wrong on our side. Please try again.' },
+  {
+    name: 'bad_gateway',
+    status: 502,
+    code: 'UPSTREAM_UNAVAILABLE',
+    detail: 'The service behind this path is unavailable; try again shortly.',
+    retryAfter: '1',
+  },
+  {
+    name: 'unavailable',
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    detail: 'The service is busy; try again shortly.',
+    retryAfter: '1',
+  },
+  {
+    name: 'gateway_timeout',
+    status: 504,
+    code: 'UPSTREAM_TIMEOUT',
+    detail: 'The service behind this path did not answer in time; try again shortly.',
+  },
+];
+
+const TITLES = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function problemLocations() {
+  const indent = '    ';
+  return PROBLEMS.map((p) => {
+    const body = JSON.stringify({
+      type: PROBLEM_TYPE_BASE + p.code.toLowerCase().replace(/_/g, '-'),
+      title: TITLES[p.status],
+      status: p.status,
+      detail: p.detail,
+      code: p.code,
+      requestId: '__REQUEST_ID__',
+    }).replace('__REQUEST_ID__', '$rail_request_id');
+    const lines = [
+      `${indent}location @${p.name} {`,
+      `${indent}  internal;`,
+      `${indent}  default_type application/problem+json;`,
+      `${indent}  add_header X-Request-Id $rail_request_id always;`,
+      securityHeaders(`${indent}  `),
+      ...(p.retryAfter ? [`${indent}  add_header Retry-After ${p.retryAfter} always;`] : []),
+      `${indent}  return ${p.status} '${body}';`,
+      `${indent}}`,
+    ];
+    return lines.join('\n');
+  }).join('\n');
+}
+
+const UPSTREAM_NAME = /^[a-z][a-z0-9_-]*$/;
+const SERVER = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+function upstreamBlocks(upstreams, settings) {
+  return SERVICES.map((spec) => {
+    const servers = upstreams[spec.name];
+    if (!Array.isArray(servers) || servers.length === 0) throw new Error(`no upstream servers for ${spec.name}`);
+    for (const server of servers) if (!SERVER.test(server)) throw new Error(`bad upstream server "${server}" for ${spec.name}`);
+    if (!UPSTREAM_NAME.test(spec.name)) throw new Error(`bad upstream name ${spec.name}`);
+    return [
+      `  upstream ${spec.name} {`,
+      // Shared memory: every worker sees the same connection counts and the same failed instances.
+      `    zone upstream_${spec.name} 256k;`,
+      '    least_conn;',
+      ...servers.map((s) => `    server ${s} max_fails=${settings.maxFails} fail_timeout=${settings.failTimeout};`),
+      `    keepalive ${settings.upstreamKeepalive};`,
+      '    keepalive_requests 10000;',
+      // Below the services' own idle timeout (Fastify: 72 s), so nginx never reuses a socket being closed.
+      '    keepalive_timeout 60s;',
+      '  }',
+    ].join('\n');
+  }).join('\n\n');
+}
+
+/**
+ * Renders the template. `options`: listen, runDir, frontendRoot, mimeTypes, accessLog, errorLog, user
+ * (null to omit the directive), upstreams ({ service: ['host:port', ...] }), settings (resolveSettings()).
+ */
+export function renderGatewayConfig(options) {
+  const { settings } = options;
+  for (const key of ['listen', 'runDir', 'frontendRoot', 'mimeTypes', 'accessLog', 'errorLog']) {
+    if (typeof options[key] !== 'string' || options[key] === '' || /[;{}'"\s]/.test(options[key])) {
+      throw new Error(`gateway option ${key} must be a non-empty path or address without spaces or ; { } quotes`);
+    }
+  }
+  const values = {
+    ...settings,
+    listen: options.listen,
+    runDir: options.runDir,
+    frontendRoot: options.frontendRoot,
+    mimeTypes: options.mimeTypes,
+    accessLog: options.accessLog,
+    errorLog: options.errorLog,
+    userDirective: options.user ? `user ${options.user};` : '# (no user directive: nginx runs as the user that starts it)',
+    realIpFrom: settings.trustedProxies.map((a) => `  set_real_ip_from ${a};`).join('\n'),
+    upstreams: upstreamBlocks(options.upstreams, settings),
+    securityHeaders: securityHeaders('    '),
+    hideServedBy: settings.exposeServedBy ? '' : '    proxy_hide_header X-Served-By;',
+    problemLocations: problemLocations(),
+    strictRetryAfter: retryAfterSeconds(settings.strictRate),
+    selectRetryAfter: Math.max(retryAfterSeconds(settings.selectAddrRate), retryAfterSeconds(settings.selectUserRate)),
+    apiRetryAfter: Math.max(retryAfterSeconds(settings.apiAddrRate), retryAfterSeconds(settings.apiUserRate)),
+  };
+  const template = readFileSync(TEMPLATE, 'utf8');
+  const rendered = template.replace(/\{\{(\w+)\}\}/g, (_, name) => {
+    if (!(name in values)) throw new Error(`template placeholder {{${name}}} has no value`);
+    return String(values[name]);
+  });
+  return rendered;
+}
+
+/** Upstreams of the native run: every instance on 127.0.0.1 (booking: one per replica). */
+export function nativeUpstreams(replicas = bookingReplicas()) {
+  return Object.fromEntries(SERVICES.map((spec) => [spec.name, instancePorts(spec, replicas).map((p) => `127.0.0.1:${p}`)]));
+}
+
+/** Options for the native run under <root>/.run/nginx. */
+export function nativeGatewayOptions({ root = ROOT, env = process.env, overrides = {}, port, replicas } = {}) {
+  const mimeTypes = '/etc/nginx/mime.types';
+  if (!existsSync(mimeTypes)) throw new Error(`${mimeTypes} is missing: install nginx (apt-get install nginx-light)`);
+  const runDir = path.join(root, '.run', 'nginx');
+  return {
+    listen: String(port ?? env.GATEWAY_PORT ?? GATEWAY_PORT),
+    runDir,
+    frontendRoot: path.join(root, 'frontend', 'dist'),
+    mimeTypes,
+    accessLog: path.join(runDir, 'logs', 'access.log'),
+    errorLog: 'stderr',
+    user: process.getuid?.() === 0 ? 'nobody nogroup' : null,
+    upstreams: nativeUpstreams(replicas ?? bookingReplicas(env)),
+    settings: resolveSettings(env, { exposeServedBy: true, ...overrides }),
+  };
+}
+
+/**
+ * Options for the container image (nginxinc/nginx-unprivileged: runs as uid 101, writable /tmp only).
+ * Several replicas of a service share one name; nginx balances over every address the name resolves to.
+ */
+export function containerGatewayOptions({ env = process.env, overrides = {} } = {}) {
+  return {
+    listen: String(env.GATEWAY_PORT ?? GATEWAY_PORT),
+    runDir: '/tmp/nginx',
+    frontendRoot: '/usr/share/nginx/html',
+    mimeTypes: '/etc/nginx/mime.types',
+    accessLog: '/dev/stdout',
+    errorLog: '/dev/stderr',
+    user: null,
+    upstreams: Object.fromEntries(SERVICES.map((spec) => [spec.name, [`${spec.name}:${spec.port}`]])),
+    settings: resolveSettings(env, overrides),
+  };
+}
+
+function main(argv) {
+  const args = new Map();
+  for (let i = 0; i < argv.length; i += 2) args.set(argv[i], argv[i + 1]);
+  const target = args.get('--target');
+  if (target !== 'native' && target !== 'container') {
+    process.stderr.write('usage: node gateway/render.mjs --target native|container [--out FILE]\n');
+    process.exit(2);
+  }
+  const options = target === 'native' ? nativeGatewayOptions() : containerGatewayOptions();
+  const config = renderGatewayConfig(options);
+  const out = args.get('--out');
+  if (out) writeFileSync(out, config);
+  else process.stdout.write(config);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`✗ ${err.message}\n`);
+    process.exit(1);
+  }
+}

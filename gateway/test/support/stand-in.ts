@@ -1,0 +1,79 @@
+/**
+ * A stand-in upstream for gateway-behaviour tests: a real HTTP server built with the services' own
+ * createApp (so it answers health, errors and X-Served-By exactly like a service), which reports what
+ * the gateway sent it. It lets the gateway's routing, limits, retries and streaming be tested apart
+ * from the services' business logic; the real services are covered by system.test.ts.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '@rail/http';
+import { createLogger } from '@rail/logger';
+
+export interface Seen {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface StandIn {
+  name: string;
+  port: number;
+  address: string;
+  seen: Seen[];
+  /** While set, every /api request kills its connection without an answer (a crashing instance). */
+  faulty: boolean;
+  app: App;
+  close: () => Promise<void>;
+}
+
+export async function startStandIn(name: string): Promise<StandIn> {
+  const seen: Seen[] = [];
+  const standIn = { faulty: false };
+  const app = await createApp({
+    service: name,
+    apiPrefix: `/api/${name}`,
+    logger: createLogger({ service: name, level: 'silent' }),
+  });
+  app.addHook('onRequest', async (request) => {
+    seen.push({ method: request.method, url: request.url, headers: { ...request.headers } });
+  });
+
+  // Echo of what arrived: path, client address as the service sees it, forwarded headers.
+  app.all('/api/*', async (request, reply) => {
+    const url = new URL(request.url, 'http://x');
+    const delay = Number(url.searchParams.get('delayMs') ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (standIn.faulty) {
+      // Dies mid-request without answering: what a crashing replica looks like to nginx.
+      request.raw.socket.destroy();
+      return reply;
+    }
+    if (url.searchParams.get('big') === '1') {
+      return { service: name, filler: 'x'.repeat(8192) };
+    }
+    return {
+      service: name,
+      method: request.method,
+      path: url.pathname,
+      ip: request.ip,
+      requestId: request.headers['x-request-id'],
+      forwardedFor: request.headers['x-forwarded-for'],
+      at: Date.now(),
+    };
+  });
+
+  // A server-sent-events stream: one event now, one later, then the end.
+  app.get('/api/bookings/trips/:tripId/seat-events', (request, reply) => {
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-served-by': name });
+    reply.raw.write(`event: hello\ndata: {"tripId":"${(request.params as { tripId: string }).tripId}"}\n\n`);
+    const timer = setTimeout(() => {
+      reply.raw.write('event: bye\ndata: {}\n\n');
+      reply.raw.end();
+    }, 1500);
+    request.raw.on('close', () => clearTimeout(timer));
+    return reply;
+  });
+
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  return Object.assign(standIn, { name, port, address: `127.0.0.1:${port}`, seen, app, close: () => app.close() });
+}

@@ -1,0 +1,100 @@
+// The system's shape in one place: which services exist, their ports, databases, public path prefixes
+// and the environment each one is started with. The native run (scripts/start.mjs), the migrations
+// (scripts/migrate.mjs), the gateway renderer and the gateway tests all read it, and a test checks that
+// docker-compose.yml agrees with it, so the native and container runs cannot drift apart.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const GATEWAY_PORT = 8080;
+export const DEFAULT_BOOKING_REPLICAS = 3;
+/** Replica i of a replicated service listens on port + i * REPLICA_PORT_STEP (booking: 3003, 3013, 3023). */
+export const REPLICA_PORT_STEP = 10;
+export const MAX_REPLICAS = 9;
+
+/** @type {readonly import('./topology.d.mts').ServiceSpec[]} */
+export const SERVICES = Object.freeze([
+  { name: 'auth', port: 3001, database: 'auth_db', apiPrefix: '/api/auth', replicated: false },
+  { name: 'train', port: 3002, database: 'train_db', apiPrefix: '/api/trains', replicated: false },
+  { name: 'booking', port: 3003, database: 'booking_db', apiPrefix: '/api/bookings', replicated: true },
+  { name: 'payment', port: 3004, database: 'payment_db', apiPrefix: '/api/payments', replicated: false },
+  { name: 'notification', port: 3005, database: null, apiPrefix: '/api/notifications', replicated: false },
+]);
+
+export function serviceSpec(name) {
+  const spec = SERVICES.find((s) => s.name === name);
+  if (!spec) throw new Error(`Unknown service "${name}"`);
+  return spec;
+}
+
+/** Reads BOOKING_REPLICAS (default 3) and refuses anything outside 1..MAX_REPLICAS. */
+export function bookingReplicas(env = process.env) {
+  const raw = env.BOOKING_REPLICAS;
+  if (raw === undefined || raw === '') return DEFAULT_BOOKING_REPLICAS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
+    throw new Error(`BOOKING_REPLICAS=${JSON.stringify(raw)} is invalid (expected an integer from 1 to ${MAX_REPLICAS})`);
+  }
+  return n;
+}
+
+/** Ports of every instance of a service on one machine. */
+export function instancePorts(spec, replicas = 1) {
+  const count = spec.replicated ? replicas : 1;
+  return Array.from({ length: count }, (_, i) => spec.port + i * REPLICA_PORT_STEP);
+}
+
+/**
+ * A service counts as present once its app exists (STYLE.md: src/app.ts beside src/server.ts); until then
+ * the scripts skip it with a warning, because services land one by one.
+ */
+export function isServicePresent(name, root = ROOT) {
+  return existsSync(path.join(root, 'services', name, 'src', 'app.ts'));
+}
+
+/**
+ * The environment every service process gets. Every service receives the same variable names (unknown
+ * ones are ignored by loadConfig), so adding a consumer of e.g. BOOKING_SERVICE_URL needs no script change.
+ * `urls` says where the other services are: 127.0.0.1 natively, service names in containers.
+ */
+export function serviceEnv(spec, options) {
+  const {
+    port = spec.port,
+    host = '127.0.0.1',
+    nodeEnv = 'development',
+    postgresUrl = 'postgres://postgres@127.0.0.1:5432',
+    databases = {},
+    redisUrl = 'redis://127.0.0.1:6379',
+    redisKeyPrefix = `${spec.name}:`,
+    amqpUrl = 'amqp://guest:guest@127.0.0.1:5672',
+    amqpExchange = 'rail.events',
+    serviceHost = () => '127.0.0.1',
+    otpDevEcho = nodeEnv !== 'production',
+    logLevel = 'info',
+    trustProxy = '127.0.0.1,::1',
+  } = options ?? {};
+  const url = (name) => `http://${serviceHost(name)}:${serviceSpec(name).port}`;
+  const env = {
+    NODE_ENV: nodeEnv,
+    LOG_LEVEL: logLevel,
+    HOST: host,
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    AMQP_URL: amqpUrl,
+    AMQP_EXCHANGE: amqpExchange,
+    AUTH_JWKS_URL: `${url('auth')}/api/auth/.well-known/jwks.json`,
+    AUTH_ISSUER: 'rail-auth',
+    AUTH_AUDIENCE: 'rail',
+    TRAIN_SERVICE_URL: url('train'),
+    BOOKING_SERVICE_URL: url('booking'),
+    PAYMENT_SERVICE_URL: url('payment'),
+    NOTIFICATION_SERVICE_URL: url('notification'),
+    OTP_DEV_ECHO: String(otpDevEcho),
+    TRUST_PROXY: trustProxy,
+  };
+  if (spec.database) env.DATABASE_URL = `${postgresUrl}/${databases[spec.name] ?? spec.database}`;
+  return env;
+}
