@@ -75,7 +75,10 @@ async function startTrain(env) {
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`train service exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -135,6 +138,8 @@ try {
       const row = await run(label, service.url, dates);
       rows.push({ ...row, 'booking calls': booking.calls() - before });
     } finally {
+      // autocannon abandons its last in-flight requests; let the service finish them before it stops.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await service.stop();
     }
   }
@@ -150,6 +155,8 @@ try {
   await db.drop();
 }
 
-console.log(`\nGET /api/trains/search, ${PAIRS.length} station pairs x 5 dates, ${connections} connections, ${duration} s per run`);
+console.log(
+  `\nGET /api/trains/search, ${PAIRS.length} station pairs x 5 dates, ${connections} connections, ${duration} s per run`,
+);
 console.log(`${new Date().toISOString()}  node ${process.version}\n`);
 console.table(rows);

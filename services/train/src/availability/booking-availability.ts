@@ -56,28 +56,47 @@ export function createBookingAvailability(options: AvailabilityOptions): Availab
     });
   }
 
+  /** Fetches in flight, by key: concurrent lookups of one segment share a single call. */
+  const inFlight = new Map<string, Promise<SegmentStatus | null>>();
+
+  async function fetchMissing(missing: SegmentQuery[]): Promise<Map<string, SegmentStatus> | null> {
+    if (Date.now() < pausedUntil) return null;
+    const fetched = new Map<string, SegmentStatus>();
+    try {
+      for (let i = 0; i < missing.length; i += MAX_BATCH) {
+        const batch = missing.slice(i, i + MAX_BATCH);
+        const statuses = await fetchBatch(batch);
+        batch.forEach((q, j) => fetched.set(keyOf(q), statuses[j]!));
+      }
+    } catch (err) {
+      pausedUntil = Date.now() + options.backoffMs;
+      options.logger.warn({ err, endpoint }, 'booking availability unavailable');
+      return null;
+    }
+    options.cache.setMany([...fetched], options.cacheTtlMs);
+    return fetched;
+  }
+
   return {
     async lookup(queries) {
       if (queries.length === 0) return [];
       const keys = queries.map(keyOf);
       const cached = await options.cache.getMany<SegmentStatus>(options.cacheTtlMs > 0 ? keys : []);
-      const missing = queries.filter((_, i) => cached[i] === undefined);
-      if (missing.length === 0) return cached as SegmentStatus[];
-      if (Date.now() < pausedUntil) return null;
-      const fetched = new Map<string, SegmentStatus>();
-      try {
-        for (let i = 0; i < missing.length; i += MAX_BATCH) {
-          const batch = missing.slice(i, i + MAX_BATCH);
-          const statuses = await fetchBatch(batch);
-          batch.forEach((q, j) => fetched.set(keyOf(q), statuses[j]!));
-        }
-      } catch (err) {
-        pausedUntil = Date.now() + options.backoffMs;
-        options.logger.warn({ err, endpoint }, 'booking availability unavailable');
-        return null;
+      const toFetch: SegmentQuery[] = [];
+      for (const [i, q] of queries.entries()) {
+        if (cached[i] === undefined && !inFlight.has(keys[i]!) && !toFetch.some((f) => keyOf(f) === keys[i])) toFetch.push(q);
       }
-      options.cache.setMany([...fetched], options.cacheTtlMs);
-      return queries.map((q, i) => cached[i] ?? fetched.get(keyOf(q))!);
+      if (toFetch.length > 0) {
+        const batch = fetchMissing(toFetch);
+        for (const q of toFetch) {
+          const key = keyOf(q);
+          const one = batch.then((found) => found?.get(key) ?? null);
+          inFlight.set(key, one);
+          void one.finally(() => inFlight.delete(key));
+        }
+      }
+      const statuses = await Promise.all(queries.map((_, i) => cached[i] ?? inFlight.get(keys[i]!) ?? null));
+      return statuses.every((s) => s !== null) ? statuses : null;
     },
   };
 }

@@ -68,6 +68,20 @@ describe('booking availability', () => {
     expect(ttl).toBeLessThanOrEqual(1_000);
   });
 
+  it('shares one call between concurrent lookups of the same segment', async () => {
+    const availability = source({ cacheTtlMs: 0 });
+    booking.override = {
+      status: 200,
+      body: { results: [{ tripId: 4, from: 'DHK', to: 'CTG', held: [1], booked: [] }] },
+      delayMs: 50,
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => availability.lookup([{ tripId: 4, from: 'DHK', to: 'CTG' }])),
+    );
+    expect(answers).toEqual(Array(10).fill([{ held: [1], booked: [] }]));
+    expect(booking.requests).toHaveLength(1);
+  });
+
   it('is unknown (null) when booking is unreachable, slow, failing or off-contract', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
