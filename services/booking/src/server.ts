@@ -1,2 +1,36 @@
-// Service entry: being built.
-export {};
+/** The booking service process: config -> clients -> migrate -> app -> listen; graceful shutdown. */
+import { migrate } from '@rail/db';
+import { runServer } from '@rail/http';
+import { createLogger } from '@rail/logger';
+import { outboxMigrationsDir } from '@rail/messaging';
+import { createRedis } from '@rail/redis';
+import { buildApp } from './app.js';
+import { loadBookingConfig, trustProxy } from './config.js';
+import { startExpiryJob } from './jobs/expiry-job.js';
+import { migrationsDir } from './migrate.js';
+import { createDeps } from './runtime.js';
+
+const config = loadBookingConfig();
+const logger = createLogger({ service: 'booking', level: config.LOG_LEVEL });
+await migrate(config.DATABASE_URL, [migrationsDir, outboxMigrationsDir], { log: (m) => logger.info(m) });
+
+const deps = createDeps(config, logger);
+const subscriber = createRedis(config.REDIS_URL, { name: 'booking:seat-events' });
+const app = await buildApp({
+  ...deps,
+  nodeEnv: config.NODE_ENV,
+  auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL },
+  subscriber,
+  trustProxy: trustProxy(config),
+});
+const stopJobs = startExpiryJob(deps, config.EXPIRY_INTERVAL_MS);
+
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onShutdown: async () => {
+    await stopJobs();
+    await Promise.allSettled([deps.pool.end(), deps.redis.quit(), subscriber.quit()]);
+  },
+});

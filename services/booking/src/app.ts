@@ -1,0 +1,48 @@
+/** buildApp(deps): the booking service's Fastify app, identical in tests and production. */
+import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
+import { createApp, type App } from '@rail/http';
+import { pingRedis, type Redis } from '@rail/redis';
+import type { BookingDeps } from './deps.js';
+import { SeatEventsHub } from './live/seat-events-hub.js';
+import { bookingRoutes } from './routes/bookings/index.js';
+import { seatEventRoutes } from './routes/bookings/seat-events.js';
+import { internalRoutes } from './routes/internal/index.js';
+import { createAvailabilityCache } from './use-cases/get-availability.js';
+
+export interface AppDeps extends BookingDeps {
+  nodeEnv: 'development' | 'test' | 'production';
+  auth: { issuer: string; audience: string; jwksUrl?: string; jwks?: AuthVerifyOptions['jwks'] };
+  /** A dedicated connection for SUBSCRIBE (a subscribed connection cannot run other commands). */
+  subscriber: Redis;
+  trustProxy?: string[];
+  availabilityMaxAgeMs?: number;
+  seatEventsCoalesceMs?: number;
+  seatEventsHeartbeatMs?: number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = await createApp({
+    service: 'booking',
+    apiPrefix: '/api/bookings',
+    logger: deps.logger,
+    description: 'Seat holds, bookings and the booking state machine',
+    trustProxy: deps.trustProxy ?? ['127.0.0.1', '::1'],
+    readiness: {
+      postgres: () => deps.pool.query('SELECT 1'),
+      redis: () => pingRedis(deps.redis),
+    },
+  });
+  await app.register(authVerify, { ...deps.auth, nodeEnv: deps.nodeEnv });
+
+  const hub = new SeatEventsHub(deps.subscriber, deps.seats.prefix, deps.seatEventsCoalesceMs);
+  app.addHook('preClose', async () => hub.closeAll());
+
+  await app.register(bookingRoutes, { prefix: '/api/bookings', deps });
+  await app.register(seatEventRoutes, { prefix: '/api/bookings', deps, hub, heartbeatMs: deps.seatEventsHeartbeatMs });
+  await app.register(internalRoutes, {
+    prefix: '/internal',
+    deps,
+    availability: createAvailabilityCache(deps.availabilityMaxAgeMs ?? 1000),
+  });
+  return app;
+}

@@ -1,0 +1,35 @@
+/** The booking service's configuration: validated once at start-up, frozen. */
+import { baseConfigProperties, ConfigError, devDefault, list, loadConfig, Type, type Env, type Static } from '@rail/config';
+
+export const BookingConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003 }),
+  DATABASE_URL: devDefault(Type.String({ minLength: 1 }), 'postgres://postgres@127.0.0.1:5432/booking_db'),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  REDIS_URL: devDefault(Type.String({ minLength: 1 }), 'redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: Type.String({ default: 'booking:', pattern: '^[^{}]*$' }),
+  TRAIN_SERVICE_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3002'),
+  AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
+  AUTH_ISSUER: Type.String({ default: 'rail-auth' }),
+  AUTH_AUDIENCE: Type.String({ default: 'rail' }),
+  OTP_PEPPER: devDefault(Type.String({ minLength: 16 }), 'dev-only-booking-otp-pepper-change-me'),
+  OTP_DEV_ECHO: Type.Boolean({ default: false }),
+  HOLD_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 300 }),
+  /** How often the expiry job and the Redis sweeper run. */
+  EXPIRY_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
+});
+
+export type BookingConfig = Readonly<Static<typeof BookingConfigSchema>>;
+
+export function loadBookingConfig(env: Env = process.env): BookingConfig {
+  const config = loadConfig('booking', BookingConfigSchema, env);
+  if (config.NODE_ENV === 'production' && config.OTP_DEV_ECHO) {
+    throw new ConfigError('booking', ['OTP_DEV_ECHO=true is refused when NODE_ENV=production (it would leak OTPs)']);
+  }
+  return config;
+}
+
+export function trustProxy(config: BookingConfig): string[] {
+  return list(config.TRUST_PROXY);
+}

@@ -1,0 +1,123 @@
+/** Public booking API (behind the gateway, prefix /api/bookings): every route needs a valid access token. */
+import { requireUser } from '@rail/auth-verify';
+import {
+  BookingIdParams,
+  BookingList,
+  BookingView,
+  ConfirmSeatsBody,
+  ConfirmSeatsResponse,
+  IdempotencyHeaders,
+  ListBookingsQuery,
+  ReleaseBookingResponse,
+  SelectSeatsBody,
+  SelectSeatsResponse,
+  VerifyOtpBody,
+  VerifyOtpResponse,
+} from '@rail/contracts/booking';
+import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
+import type { BookingDeps } from '../../deps.js';
+import { idempotencyHooks } from '../../http/idempotency.js';
+import { confirmSeats } from '../../use-cases/confirm-seats.js';
+import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
+import { releaseBooking } from '../../use-cases/release-booking.js';
+import { selectSeats } from '../../use-cases/select-seats.js';
+import { verifyOtp } from '../../use-cases/verify-otp.js';
+
+export interface BookingRoutesOptions {
+  deps: BookingDeps;
+}
+
+const security = [{ bearer: [] }];
+
+export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = async (app, { deps }) => {
+  const idem = idempotencyHooks({ redis: deps.redis, prefix: deps.seats.prefix });
+  const post = { onRequest: app.authenticate, preHandler: idem.preHandler, onSend: idem.onSend };
+
+  app.post(
+    '/seats/select',
+    {
+      ...post,
+      schema: {
+        summary: 'Hold 1-4 seats of a trip for a journey segment',
+        security,
+        headers: IdempotencyHeaders,
+        body: SelectSeatsBody,
+        response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await selectSeats(deps, requireUser(request), request.body)),
+  );
+
+  app.post(
+    '/seats/confirm',
+    {
+      ...post,
+      schema: {
+        summary: 'Record passengers and send the booking OTP',
+        security,
+        headers: IdempotencyHeaders,
+        body: ConfirmSeatsBody,
+        response: { 200: ConfirmSeatsResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },
+      },
+    },
+    async (request) => confirmSeats(deps, requireUser(request), request.body),
+  );
+
+  app.post(
+    '/:id/verify-otp',
+    {
+      ...post,
+      schema: {
+        summary: 'Verify the booking OTP: the booking then awaits payment',
+        security,
+        headers: IdempotencyHeaders,
+        params: BookingIdParams,
+        body: VerifyOtpBody,
+        response: { 200: VerifyOtpResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },
+      },
+    },
+    async (request) => verifyOtp(deps, requireUser(request), request.params.id, request.body.otp),
+  );
+
+  app.get(
+    '/:id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        summary: 'One of my bookings',
+        security,
+        params: BookingIdParams,
+        response: { 200: BookingView, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => getBooking(deps, requireUser(request).id, request.params.id),
+  );
+
+  app.get(
+    '/',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        summary: 'My bookings, newest first',
+        security,
+        querystring: ListBookingsQuery,
+        response: { 200: BookingList, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => listBookings(deps, requireUser(request).id, request.query.limit, request.query.cursor),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        summary: 'Release a hold at once',
+        security,
+        params: BookingIdParams,
+        response: { 200: ReleaseBookingResponse, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => releaseBooking(deps, requireUser(request), request.params.id),
+  );
+};

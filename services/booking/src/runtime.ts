@@ -1,0 +1,27 @@
+/** Creates the service's clients from config (shared by server.ts and the audit command). */
+import { createPool } from '@rail/db';
+import type { Logger } from '@rail/logger';
+import { createRedis } from '@rail/redis';
+import type { BookingConfig } from './config.js';
+import type { BookingDeps } from './deps.js';
+import { createInventoryClient } from './inventory/inventory-client.js';
+import { SeatInventory } from './redis/seat-inventory.js';
+import { MAX_SEATS_PER_USER } from '@rail/contracts/booking';
+
+export function createDeps(config: BookingConfig, logger: Logger): BookingDeps {
+  const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: 'booking' });
+  const redis = createRedis(config.REDIS_URL, { name: 'booking:commands', offlineQueue: false });
+  return {
+    pool,
+    redis,
+    seats: new SeatInventory(redis, config.REDIS_KEY_PREFIX),
+    inventories: createInventoryClient({ baseUrl: config.TRAIN_SERVICE_URL }),
+    settings: {
+      holdTtlSeconds: config.HOLD_TTL_SECONDS,
+      maxSeatsPerUser: MAX_SEATS_PER_USER,
+      otpPepper: config.OTP_PEPPER,
+      otpDevEcho: config.OTP_DEV_ECHO,
+    },
+    logger,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Live seat status per trip and segment for the train service's seat maps and search counts. Answered
+ * from one Redis snapshot per trip, cached in process for at most `maxAgeMs` (single-flight), so a burst
+ * of searches costs one Redis call per trip per moment.
+ */
+import type { AvailabilityQuery, AvailabilityResult } from '@rail/contracts/train-internal';
+import type { BookingDeps } from '../deps.js';
+import { resolveSegment } from '../inventory/trip-catalog.js';
+import type { TripSnapshot } from '../redis/seat-inventory.js';
+import { ensureTripLoaded } from './ensure-trip-loaded.js';
+
+export interface AvailabilityCache {
+  get(deps: BookingDeps, tripId: number): Promise<TripSnapshot>;
+}
+
+export function createAvailabilityCache(maxAgeMs = 1000): AvailabilityCache {
+  const entries = new Map<number, { at: number; value: Promise<TripSnapshot> }>();
+  async function load(deps: BookingDeps, tripId: number): Promise<TripSnapshot> {
+    let snapshot = await deps.seats.snapshot(tripId);
+    if (!snapshot) {
+      await ensureTripLoaded(deps, tripId);
+      snapshot = await deps.seats.snapshot(tripId);
+    }
+    if (!snapshot) throw new Error(`trip ${tripId} could not be loaded`);
+    return snapshot;
+  }
+  return {
+    get(deps, tripId) {
+      const now = Date.now();
+      const hit = entries.get(tripId);
+      if (hit && now - hit.at < maxAgeMs) return hit.value;
+      if (entries.size > 10_000) entries.clear();
+      const value = load(deps, tripId);
+      entries.set(tripId, { at: now, value });
+      value.catch(() => entries.delete(tripId));
+      return value;
+    },
+  };
+}
+
+export async function getAvailability(
+  deps: BookingDeps,
+  cache: AvailabilityCache,
+  query: AvailabilityQuery,
+): Promise<AvailabilityResult> {
+  const results = await Promise.all(
+    query.queries.map(async (q, i) => {
+      const catalog = await deps.inventories.get(q.tripId, `body.queries.${i}.tripId`);
+      const segment = resolveSegment(catalog, q.from, q.to, { from: `body.queries.${i}.from`, to: `body.queries.${i}.to` });
+      const snapshot = await cache.get(deps, q.tripId);
+      const held: number[] = [];
+      const booked: number[] = [];
+      for (const [seatId, entries] of snapshot.seats) {
+        let status: 'held' | 'booked' | null = null;
+        for (const e of entries) {
+          if ((e.mask & segment.mask) === 0) continue;
+          if (e.state !== 'H') status = 'booked';
+          else status ??= 'held';
+        }
+        if (status === 'held') held.push(seatId);
+        else if (status === 'booked') booked.push(seatId);
+      }
+      held.sort((a, b) => a - b);
+      booked.sort((a, b) => a - b);
+      return { tripId: q.tripId, from: segment.from, to: segment.to, held, booked };
+    }),
+  );
+  return { results };
+}
