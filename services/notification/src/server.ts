@@ -1,2 +1,32 @@
-// Service entry: being built.
-export {};
+/** The notification service process: config -> Redis and broker -> consumers -> app -> listen; drains on shutdown. */
+import { runServer } from '@rail/http';
+import { createLogger } from '@rail/logger';
+import { createBroker } from '@rail/messaging';
+import { createRedis } from '@rail/redis';
+import { buildApp, buildUseCaseDeps } from './app.js';
+import { loadNotificationConfig } from './config.js';
+import { startConsumers } from './events/consumers.js';
+
+const config = loadNotificationConfig();
+const logger = createLogger({ service: 'notification', level: config.LOG_LEVEL });
+const redis = createRedis(config.REDIS_URL, { name: 'notification' });
+const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'notification' });
+
+const useCaseDeps = buildUseCaseDeps(config, logger, redis);
+await startConsumers(useCaseDeps, {
+  broker,
+  redis,
+  prefix: config.REDIS_KEY_PREFIX,
+  queuePrefix: config.QUEUE_PREFIX,
+  prefetch: config.CONSUMER_PREFETCH,
+});
+const app = await buildApp({ config, logger, redis, broker }, useCaseDeps);
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onShutdown: async () => {
+    await broker.close();
+    redis.disconnect();
+  },
+});

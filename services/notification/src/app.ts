@@ -1,0 +1,65 @@
+/** buildApp(deps): the notification service's Fastify app, identical in tests and production. */
+import { createApp, type App } from '@rail/http';
+import type { Logger } from '@rail/logger';
+import type { Broker } from '@rail/messaging';
+import { pingRedis, type Redis } from '@rail/redis';
+import { inboxEnabled, trustProxy, type NotificationConfig } from './config.js';
+import { createDispatcher } from './delivery/dispatcher.js';
+import type { UseCaseDeps } from './deps.js';
+import { createTicketSigner } from './domain/ticket-qr.js';
+import { notificationRoutes } from './routes/notifications/index.js';
+
+export interface AppDeps {
+  config: NotificationConfig;
+  logger: Logger;
+  redis: Redis;
+  /** When given, readiness requires its connection. */
+  broker?: Broker;
+}
+
+export function buildUseCaseDeps(config: NotificationConfig, logger: Logger, redis: Redis): UseCaseDeps {
+  return {
+    logger,
+    tickets: createTicketSigner(config.TICKET_SIGNING_KEY),
+    dispatcher: createDispatcher({
+      redis,
+      prefix: config.REDIS_KEY_PREFIX,
+      logger,
+      inboxEnabled: inboxEnabled(config),
+      inboxMaxMessages: config.INBOX_MAX_MESSAGES,
+      inboxTtlSeconds: config.INBOX_TTL_SECONDS,
+      sentMarkerTtlSeconds: config.SENT_MARKER_TTL_SECONDS,
+    }),
+  };
+}
+
+export async function buildApp(
+  deps: AppDeps,
+  useCaseDeps = buildUseCaseDeps(deps.config, deps.logger, deps.redis),
+): Promise<App> {
+  const { config, logger, redis, broker } = deps;
+  const app = await createApp({
+    service: 'notification',
+    apiPrefix: '/api/notifications',
+    logger,
+    trustProxy: trustProxy(config),
+    description: 'Outgoing SMS and e-mail: OTPs, e-tickets, cancellation and refund notices',
+    readiness: {
+      redis: () => pingRedis(redis),
+      ...(broker
+        ? {
+            rabbitmq: async () => {
+              if (!broker.isConnected()) throw new Error('not connected');
+            },
+          }
+        : {}),
+    },
+  });
+  await app.register(notificationRoutes, {
+    prefix: '/api/notifications',
+    deps: useCaseDeps,
+    internalToken: config.INTERNAL_API_TOKEN,
+    inboxEnabled: inboxEnabled(config),
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+/** The notification service's configuration, validated once at start-up. */
+import { Type, baseConfigProperties, devDefault, list, loadConfig, type Env } from '@rail/config';
+
+export const NotificationConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3005 }),
+  REDIS_URL: devDefault(Type.String({ pattern: '^rediss?://' }), 'redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: Type.String({ default: 'notification:', pattern: '^[A-Za-z0-9:_.-]*$' }),
+  AMQP_URL: devDefault(Type.String({ pattern: '^amqps?://' }), 'amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: Type.String({ default: 'rail.events', minLength: 1 }),
+  /** Queue names are `<prefix>.<event>`, e.g. notification.booking-confirmed. */
+  QUEUE_PREFIX: Type.String({ default: 'notification', pattern: '^[A-Za-z0-9._-]+$' }),
+  CONSUMER_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+  /** Shared secret other services send as `x-internal-token` to the send endpoints. */
+  INTERNAL_API_TOKEN: devDefault(Type.String({ minLength: 16 }), 'dev-internal-token-change-me'),
+  /** Ed25519 private key seed (32 bytes, base64url) signing the e-ticket QR payload. */
+  TICKET_SIGNING_KEY: devDefault(
+    Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32 bytes, base64url' }),
+    'ZGV2LW9ubHktdGlja2V0LXNpZ25pbmctc2VlZC0zMmI',
+  ),
+  /** Messages kept per recipient in the development inbox (never in production). */
+  INBOX_MAX_MESSAGES: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  INBOX_TTL_SECONDS: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
+  /** How long a sent message's idempotency marker is kept. */
+  SENT_MARKER_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600 }),
+  TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
+});
+
+export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
+
+export function loadNotificationConfig(env: Env = process.env) {
+  return loadConfig('notification', NotificationConfigSchema, env);
+}
+
+export const trustProxy = (config: NotificationConfig) => list(config.TRUST_PROXY);
+/** The development inbox exists only outside production. */
+export const inboxEnabled = (config: NotificationConfig) => config.NODE_ENV !== 'production';

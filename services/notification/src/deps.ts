@@ -1,0 +1,10 @@
+/** What the use-cases need, built once in app.ts (tests build the same). */
+import type { Logger } from '@rail/logger';
+import type { Dispatcher } from './delivery/dispatcher.js';
+import type { TicketSigner } from './domain/ticket-qr.js';
+
+export interface UseCaseDeps {
+  dispatcher: Dispatcher;
+  tickets: TicketSigner;
+  logger: Logger;
+}

@@ -1,0 +1,137 @@
+/**
+ * Renders the texts travellers receive: the OTP SMS, the e-ticket (SMS and e-mail), the cancellation
+ * and the refund notices. Pure: data in, messages out; times shown in Asia/Dhaka.
+ */
+import type { EventDataOf } from '@rail/contracts/events';
+import type { NotificationChannel, NotificationKind } from '@rail/contracts/notification';
+import { normalizeRecipient } from './recipients.js';
+
+export interface OutgoingMessage {
+  kind: NotificationKind;
+  channel: NotificationChannel;
+  to: string;
+  subject?: string;
+  body: string;
+  /** The body as it may appear in logs (the OTP code masked). */
+  logBody: string;
+  qr?: string;
+}
+
+type Contact = EventDataOf<'booking.confirmed'>['contact'];
+
+const BRAND = 'Bangladesh Railway';
+const TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Dhaka', hour: '2-digit', minute: '2-digit', hour12: false });
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+const PURPOSE: Record<EventDataOf<'otp.requested'>['purpose'], string> = {
+  login: 'sign in',
+  register: 'finish registering',
+  booking: 'confirm your booking',
+  reset: 'reset your password',
+};
+
+export function formatTaka(amount: number): string {
+  return `BDT ${amount.toLocaleString('en-US')}`;
+}
+
+/** `2025-04-08` -> `Tue, 8 Apr 2025` (a calendar date, so formatted without shifting zones). */
+export function formatDate(isoDate: string): string {
+  return DATE.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+export function formatTime(isoDateTime: string): string {
+  return TIME.format(new Date(isoDateTime));
+}
+
+function both(contact: Contact, sms: Omit<OutgoingMessage, 'channel' | 'to'>, email: Omit<OutgoingMessage, 'channel' | 'to'>) {
+  const messages: OutgoingMessage[] = [];
+  if (contact.phone) messages.push({ ...sms, channel: 'sms', to: normalizeRecipient(contact.phone) });
+  if (contact.email) messages.push({ ...email, channel: 'email', to: normalizeRecipient(contact.email) });
+  return messages;
+}
+
+export function renderOtp(
+  data: Pick<EventDataOf<'otp.requested'>, 'phone' | 'code' | 'purpose'> & { expiresAt?: string },
+): OutgoingMessage {
+  const expiry = data.expiresAt ? ` It expires at ${formatTime(data.expiresAt)}.` : '';
+  const text = (code: string) =>
+    `${BRAND}: ${code} is your code to ${PURPOSE[data.purpose]}.${expiry} Never share it; railway staff will never ask for it.`;
+  return { kind: 'otp', channel: 'sms', to: normalizeRecipient(data.phone), body: text(data.code), logBody: text('******') };
+}
+
+export function seatLabel(seat: { coach: string; label: string }): string {
+  return seat.label.startsWith(`${seat.coach}-`) ? seat.label : `${seat.coach}-${seat.label}`;
+}
+
+export function renderTicket(data: EventDataOf<'booking.confirmed'>, qr: string): OutgoingMessage[] {
+  const train = `${data.trainName} (${data.trainNumber})`;
+  const departs = data.departure ? formatTime(data.departure) : 'see timetable';
+  const coaches = [...new Set(data.seats.map((s) => s.coach))].join(', ');
+  const seats = data.seats.map(seatLabel).join(', ');
+  const sms = [
+    `${BRAND} e-ticket ${data.reference}: ${train}, ${formatDate(data.date)}, ${data.from} ${departs} -> ${data.to}.`,
+    `Coach ${coaches}, seat${data.seats.length === 1 ? '' : 's'} ${seats}; ${data.passengers.length} passenger${data.passengers.length === 1 ? '' : 's'}.`,
+    `Fare ${formatTaka(data.amount)}. Show the QR code from your e-mail or the app when boarding.`,
+  ].join(' ');
+  const passengerLines = data.passengers.map((p, i) => {
+    const details = [p.age === undefined ? null : `age ${p.age}`, p.gender ?? null].filter(Boolean).join(', ');
+    return `  ${i + 1}. ${p.name}${details ? ` (${details})` : ''}`;
+  });
+  const seatLines = data.seats.map((s) => `  ${seatLabel(s)} (${s.class.replace('_', ' ')})`);
+  const email = [
+    `Dear ${data.contact.name ?? 'traveller'},`,
+    '',
+    `Your booking is confirmed. Booking reference: ${data.reference}`,
+    '',
+    `Train:      ${train}`,
+    `Date:       ${formatDate(data.date)}`,
+    `From:       ${data.from}`,
+    `To:         ${data.to}`,
+    `Departure:  ${departs}`,
+    `Coach:      ${coaches}`,
+    'Seats:',
+    ...seatLines,
+    'Passengers:',
+    ...passengerLines,
+    `Fare paid:  ${formatTaka(data.amount)}`,
+    '',
+    'Show this QR code at boarding; the checker scans it to verify your ticket:',
+    qr,
+    '',
+    `${BRAND}`,
+  ].join('\n');
+  const subject = `E-ticket ${data.reference}: ${data.trainName}, ${formatDate(data.date)}`;
+  return both(
+    data.contact,
+    { kind: 'ticket', body: sms, logBody: sms, qr },
+    { kind: 'ticket', subject, body: email, logBody: `${subject} (e-ticket with QR code)`, qr },
+  );
+}
+
+export function renderCancellation(data: EventDataOf<'booking.cancelled'>): OutgoingMessage[] {
+  const what = data.reference ? `booking ${data.reference}` : 'your booking';
+  const refund =
+    data.refundAmount > 0 ? ` A refund of ${formatTaka(data.refundAmount)} goes back to your original payment method.` : '';
+  const text = `${BRAND}: ${what} has been cancelled (${data.reason}). Its seats are released.${refund}`;
+  const subject = `Cancelled: ${data.reference ? `booking ${data.reference}` : 'your booking'}`;
+  return both(
+    data.contact,
+    { kind: 'cancellation', body: text, logBody: text },
+    { kind: 'cancellation', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
+  );
+}
+
+export function renderRefund(data: EventDataOf<'payment.refunded'>): OutgoingMessage[] {
+  const text = `${BRAND}: we have refunded ${formatTaka(data.amount)} for your booking (${data.reason}). Payment ${data.paymentId.slice(0, 8)}. It may take a few days to appear.`;
+  const subject = `Refund of ${formatTaka(data.amount)}`;
+  return both(
+    data.contact,
+    { kind: 'refund', body: text, logBody: text },
+    { kind: 'refund', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * Routes under /api/notifications: the internal send endpoints (OTP, e-ticket), the e-ticket verification
+ * key for checkers, and the development inbox (not registered in production, so it answers 404 there).
+ */
+import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
+import { InboxQuery, InboxResponse, SendConfirmationBody, SendOtpBody, SendResponse } from '@rail/contracts/notification';
+import { Type } from '@sinclair/typebox';
+import type { UseCaseDeps } from '../../deps.js';
+import { readInbox } from '../../use-cases/read-inbox.js';
+import { sendOtp } from '../../use-cases/send-otp.js';
+import { sendTicket } from '../../use-cases/send-ticket.js';
+import { internalTokenGuard, INTERNAL_TOKEN_HEADER } from './internal-token.js';
+
+export interface NotificationRoutesOptions {
+  deps: UseCaseDeps;
+  internalToken: string;
+  inboxEnabled: boolean;
+}
+
+const InternalHeaders = Type.Object({ [INTERNAL_TOKEN_HEADER]: Type.Optional(Type.String()) });
+
+export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOptions> = async (app, options) => {
+  const { deps } = options;
+  const internalOnly = internalTokenGuard(options.internalToken);
+
+  app.post(
+    '/send-otp',
+    {
+      onRequest: internalOnly,
+      schema: {
+        tags: ['internal'],
+        summary: 'Send a one-time code by SMS (internal: requires x-internal-token); once per requestId',
+        headers: InternalHeaders,
+        body: SendOtpBody,
+        response: { 200: SendResponse, ...problemResponses(400, 401) },
+      },
+    },
+    (request) => sendOtp(deps, request.body),
+  );
+
+  app.post(
+    '/send-confirmation',
+    {
+      onRequest: internalOnly,
+      schema: {
+        tags: ['internal'],
+        summary: 'Send the e-ticket by SMS and e-mail (internal: requires x-internal-token); once per booking',
+        headers: InternalHeaders,
+        body: SendConfirmationBody,
+        response: { 200: SendResponse, ...problemResponses(400, 401) },
+      },
+    },
+    (request) => sendTicket(deps, request.body),
+  );
+
+  app.get(
+    '/ticket-key',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'The public key (Ed25519 JWK) ticket checkers use to verify e-ticket QR codes offline',
+        response: { 200: Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String() }) },
+      },
+    },
+    async () => {
+      const jwk = deps.tickets.publicJwk();
+      return { kty: String(jwk.kty), crv: String(jwk.crv), x: String(jwk.x) };
+    },
+  );
+
+  if (options.inboxEnabled) {
+    app.get(
+      '/inbox',
+      {
+        schema: {
+          tags: ['development'],
+          summary: 'Development only: messages sent to a phone number or e-mail address, newest first',
+          querystring: InboxQuery,
+          response: { 200: InboxResponse, ...problemResponses(400) },
+        },
+      },
+      (request) => readInbox(deps, request.query.to),
+    );
+  }
+};

@@ -1,0 +1,24 @@
+/**
+ * Sends the e-ticket (SMS and e-mail, each where the contact has one) with its signed QR payload. Keyed by
+ * booking id: a booking's ticket goes out once, whether the event, a redelivery or the API asks for it.
+ */
+import type { EventDataOf } from '@rail/contracts/events';
+import type { SendResponse } from '@rail/contracts/notification';
+import type { UseCaseDeps } from '../deps.js';
+import { renderTicket, seatLabel } from '../domain/render.js';
+
+export async function sendTicket(deps: UseCaseDeps, booking: EventDataOf<'booking.confirmed'>): Promise<SendResponse> {
+  const qr = deps.tickets.sign({
+    ref: booking.reference,
+    bookingId: booking.bookingId,
+    tripId: booking.tripId,
+    date: booking.date,
+    from: booking.from,
+    to: booking.to,
+    seats: booking.seats.map(seatLabel),
+    passengers: booking.passengers.length,
+  });
+  const messages = renderTicket(booking, qr);
+  if (messages.length === 0) deps.logger.warn({ bookingId: booking.bookingId }, 'booking has no phone or e-mail: no ticket sent');
+  return { messages: await deps.dispatcher.dispatch(messages, `ticket:${booking.bookingId}`) };
+}
