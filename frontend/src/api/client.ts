@@ -147,7 +147,12 @@ export class ApiClient {
       const current = this.opts.session.get();
       if (!current?.refreshToken) return false;
       try {
-        const res = await this.send('POST', '/api/auth/refresh', { auth: false, body: { refreshToken: current.refreshToken } }, undefined);
+        const res = await this.send(
+          'POST',
+          '/api/auth/refresh',
+          { auth: false, body: { refreshToken: current.refreshToken } },
+          undefined,
+        );
         if (!res.ok) return false;
         const tokens = (await res.json()) as TokenResponse;
         this.opts.session.set(sessionFromTokens(tokens, current.user));
@@ -161,7 +166,12 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  private async send(method: string, path: string, options: RequestOptions, idempotencyKey: string | undefined): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    idempotencyKey: string | undefined,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;

@@ -47,24 +47,32 @@ export function createApi(client: ApiClient) {
     async logout(): Promise<void> {
       const s = client.session.get();
       client.session.set(null);
-      if (s) await client.post('/api/auth/logout', { refreshToken: s.refreshToken }, { auth: false, retryBusy: false }).catch(() => undefined);
+      if (s)
+        await client
+          .post('/api/auth/logout', { refreshToken: s.refreshToken }, { auth: false, retryBusy: false })
+          .catch(() => undefined);
     },
 
-    selectSeats: (body: SelectSeatsRequest, o?: RequestOptions) => client.post<HoldResponse>('/api/bookings/seats/select', body, o),
+    selectSeats: (body: SelectSeatsRequest, o?: RequestOptions) =>
+      client.post<HoldResponse>('/api/bookings/seats/select', body, o),
     confirm: (body: ConfirmRequest, o?: RequestOptions) => client.post<ConfirmResponse>('/api/bookings/seats/confirm', body, o),
     verifyOtp: (id: BookingId, otp: string, o?: RequestOptions) =>
       client.post<VerifyOtpResponse>(`/api/bookings/${enc(id)}/verify-otp`, { otp }, o),
     booking: (id: BookingId, o?: RequestOptions) => client.get<Booking>(`/api/bookings/${enc(id)}`, o),
     async bookings(o?: RequestOptions): Promise<BookingList> {
       // Tolerates the list under `bookings` or `items`, as paginated APIs differ.
-      const res = await client.get<BookingList | { items: Booking[]; nextCursor?: string | null } | Booking[]>('/api/bookings', o);
+      const res = await client.get<BookingList | { items: Booking[]; nextCursor?: string | null } | Booking[]>(
+        '/api/bookings',
+        o,
+      );
       if (Array.isArray(res)) return { bookings: res };
       if ('items' in res) return { bookings: res.items, nextCursor: res.nextCursor ?? null };
       return res;
     },
     cancel: (id: BookingId, o?: RequestOptions) => client.delete<unknown>(`/api/bookings/${enc(id)}`, o),
 
-    initiatePayment: (bookingId: BookingId, o?: RequestOptions) => client.post<Payment>('/api/payments/initiate', { bookingId }, o),
+    initiatePayment: (bookingId: BookingId, o?: RequestOptions) =>
+      client.post<Payment>('/api/payments/initiate', { bookingId }, o),
     verifyPayment: (body: VerifyPaymentRequest, o?: RequestOptions) =>
       client.post<VerifyPaymentResponse>('/api/payments/verify', body, o),
 

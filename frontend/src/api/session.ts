@@ -26,7 +26,9 @@ export function sessionFromTokens(t: TokenResponse, previousUser: User | null = 
   };
 }
 
-export function createSessionStore(storage: Storage | null = typeof localStorage === 'undefined' ? null : localStorage): SessionStore {
+export function createSessionStore(
+  storage: Storage | null = typeof localStorage === 'undefined' ? null : localStorage,
+): SessionStore {
   let current: Session | null = null;
   try {
     const raw = storage?.getItem(KEY);

@@ -46,7 +46,8 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
 
   // Keep the roving focus on a seat of the visible coach.
-  const rovingId = coach && focusId !== null && coach.seats.some((s) => s.seatId === focusId) ? focusId : (coach?.seats[0]?.seatId ?? null);
+  const rovingId =
+    coach && focusId !== null && coach.seats.some((s) => s.seatId === focusId) ? focusId : (coach?.seats[0]?.seatId ?? null);
 
   useEffect(() => {
     if (selected.size < max) setLimitHit(false);
@@ -58,7 +59,12 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
   const statusText = (v: SeatView) =>
     t(v === 'available' ? 'stAvailable' : v === 'held' ? 'stHeld' : v === 'booked' ? 'stBooked' : 'stSelected');
   const labelOf = (seat: Seat) =>
-    t('seatLabel', { coach: coach.code, seat: seat.label, position: t(seat.position === 'window' ? 'window' : 'aisle'), status: statusText(viewOf(seat)) });
+    t('seatLabel', {
+      coach: coach.code,
+      seat: seat.label,
+      position: t(seat.position === 'window' ? 'window' : 'aisle'),
+      status: statusText(viewOf(seat)),
+    });
 
   const toggle = (seat: Seat) => {
     const v = viewOf(seat);
@@ -89,7 +95,12 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
   };
 
   const onSeatKey = (e: KeyboardEvent<HTMLButtonElement>, seat: Seat) => {
-    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
     const move = moves[e.key];
     if (move) {
       e.preventDefault();
@@ -114,7 +125,9 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
     tabs.current[next]?.focus();
   };
 
-  const gridTemplate = layout.columns.map((_, i) => (i === layout.aisleAfter ? 'var(--seat) var(--aisle)' : 'var(--seat)')).join(' ');
+  const gridTemplate = layout.columns
+    .map((_, i) => (i === layout.aisleAfter ? 'var(--seat) var(--aisle)' : 'var(--seat)'))
+    .join(' ');
 
   return (
     <div className="seat-map">
@@ -148,16 +161,27 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
         })}
       </div>
 
-      <div role="tabpanel" id={`coach-panel-${coach.coachId}`} aria-labelledby={`coach-tab-${coach.coachId}`} className="coach-panel">
+      <div
+        role="tabpanel"
+        id={`coach-panel-${coach.coachId}`}
+        aria-labelledby={`coach-tab-${coach.coachId}`}
+        className="coach-panel"
+      >
         <p className="coach-info">
-          <strong>{t('coach', { code: coach.code })}</strong> · {t(`class_${coach.class}`)} · {t('perSeat', { fare: money(coach.fare) })}
+          <strong>{t('coach', { code: coach.code })}</strong> · {t(`class_${coach.class}`)} ·{' '}
+          {t('perSeat', { fare: money(coach.fare) })}
         </p>
         <p className="sr-only">{t('mapHelp')}</p>
         <div className="coach-body">
           <div className="coach-front" aria-hidden="true">
             {t('front')}
           </div>
-          <div role="group" aria-label={t('coachSeats', { code: coach.code })} className="seat-grid" style={{ gridTemplateColumns: gridTemplate }}>
+          <div
+            role="group"
+            aria-label={t('coachSeats', { code: coach.code })}
+            className="seat-grid"
+            style={{ gridTemplateColumns: gridTemplate }}
+          >
             {layout.rows.map((row) =>
               layout.columns.map((col, ci) => {
                 const seat = layout.byCell.get(`${row}:${col}`);

@@ -74,7 +74,13 @@ export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   const next: Lang = lang === 'en' ? 'bn' : 'en';
   return (
-    <button type="button" className="lang-switch" lang={next} onClick={() => setLang(next)} aria-label={`${t('language')}: ${t('switchTo')}`}>
+    <button
+      type="button"
+      className="lang-switch"
+      lang={next}
+      onClick={() => setLang(next)}
+      aria-label={`${t('language')}: ${t('switchTo')}`}
+    >
       {t('switchTo')}
     </button>
   );

@@ -11,7 +11,8 @@ export function createBrowserApi(): Api {
     onSessionExpired: () => {
       // Keep the traveller's place: after logging in again they land where they were (a hold lives on the server).
       const here = window.location.pathname + window.location.search;
-      if (!window.location.pathname.startsWith('/login')) navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
+      if (!window.location.pathname.startsWith('/login'))
+        navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
     },
   });
   return createApi(client);
@@ -40,7 +41,8 @@ export function useSession(): Session | null {
 export function useRequireSession(): boolean {
   const session = useSession();
   useEffect(() => {
-    if (!session) navigate(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
+    if (!session)
+      navigate(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
   }, [session]);
   return session !== null;
 }

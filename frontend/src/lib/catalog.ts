@@ -60,7 +60,12 @@ export const stationName = (stations: Station[], code: string) => stations.find(
 
 /** Today's date in Asia/Dhaka (where the railway sells), as YYYY-MM-DD, plus `days`. */
 export function dhakaDate(days = 0, now = Date.now()): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Dhaka', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Dhaka',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);

@@ -26,7 +26,11 @@ export interface LiveSeatsOptions {
 }
 
 /** Apply seat events to a map: returns a new map when something changed, or the same object. */
-export function applySeatEvents(map: SeatMap, events: SeatEvent[], stops: readonly string[] | null): { map: SeatMap; needsReload: boolean } {
+export function applySeatEvents(
+  map: SeatMap,
+  events: SeatEvent[],
+  stops: readonly string[] | null,
+): { map: SeatMap; needsReload: boolean } {
   const taken = new Map<number, 'held' | 'booked'>();
   let needsReload = false;
   for (const ev of events) {
@@ -57,7 +61,13 @@ export function applySeatEvents(map: SeatMap, events: SeatEvent[], stops: readon
 }
 
 /** Whether segment [aFrom, aTo) overlaps [bFrom, bTo) along the ordered stops; null when it cannot tell. */
-export function overlaps(aFrom: string, aTo: string, bFrom: string | undefined, bTo: string | undefined, stops: readonly string[] | null): boolean | null {
+export function overlaps(
+  aFrom: string,
+  aTo: string,
+  bFrom: string | undefined,
+  bTo: string | undefined,
+  stops: readonly string[] | null,
+): boolean | null {
   if (!bFrom || !bTo || (aFrom === bFrom && aTo === bTo)) return true;
   if (!stops) return null;
   const [a0, a1, b0, b1] = [aFrom, aTo, bFrom, bTo].map((c) => stops.indexOf(c)) as [number, number, number, number];
@@ -65,10 +75,21 @@ export function overlaps(aFrom: string, aTo: string, bFrom: string | undefined, 
   return b0 < a1 && a0 < b1;
 }
 
-export function useLiveSeats(api: Api, tripId: number, from: string | undefined, to: string | undefined, stops: readonly string[] | null, options: LiveSeatsOptions = {}): LiveSeats {
+export function useLiveSeats(
+  api: Api,
+  tripId: number,
+  from: string | undefined,
+  to: string | undefined,
+  stops: readonly string[] | null,
+  options: LiveSeatsOptions = {},
+): LiveSeats {
   const { pollMs = 4000, flushMs = 120, reloadDebounceMs = 300 } = options;
   const makeSource =
-    options.eventSource !== undefined ? options.eventSource : typeof EventSource === 'undefined' ? null : (url: string) => new EventSource(url);
+    options.eventSource !== undefined
+      ? options.eventSource
+      : typeof EventSource === 'undefined'
+        ? null
+        : (url: string) => new EventSource(url);
 
   const [map, setMap] = useState<SeatMap>();
   const [error, setError] = useState<unknown>(null);

@@ -10,7 +10,11 @@ export interface Location {
 const listeners = new Set<() => void>();
 
 function read(): Location {
-  return { path: window.location.pathname, query: new URLSearchParams(window.location.search), href: window.location.pathname + window.location.search };
+  return {
+    path: window.location.pathname,
+    query: new URLSearchParams(window.location.search),
+    href: window.location.pathname + window.location.search,
+  };
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

@@ -29,7 +29,11 @@ export function LoginPage() {
       await api.login({ email: email.trim(), password }, { retryBusy: false });
       navigate(next, { replace: true });
     } catch (err) {
-      setError(isApiError(err) && (err.status === 401 || err.status === 429) ? (err.problem.detail ?? err.problem.title) : describeError(err, t));
+      setError(
+        isApiError(err) && (err.status === 401 || err.status === 429)
+          ? (err.problem.detail ?? err.problem.title)
+          : describeError(err, t),
+      );
       setBusy(false);
     }
   };
@@ -43,11 +47,25 @@ export function LoginPage() {
       <form onSubmit={submit} noValidate={false}>
         <label className="field">
           <span>{t('email')}</span>
-          <input type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>{t('password')}</span>
-          <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <button className="button primary block" type="submit" disabled={busy} aria-busy={busy}>
           {busy ? t('loading') : t('loginButton')}

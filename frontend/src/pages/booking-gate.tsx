@@ -12,7 +12,17 @@ import { Link } from '../lib/router.js';
 import type { AsyncState } from '../lib/use-async.js';
 import { seatsHref } from './use-booking.js';
 
-export function BookingGate({ state, expect, id, children }: { state: AsyncState<Booking>; expect: BookingStatus[]; id: string; children: ReactNode }) {
+export function BookingGate({
+  state,
+  expect,
+  id,
+  children,
+}: {
+  state: AsyncState<Booking>;
+  expect: BookingStatus[];
+  id: string;
+  children: ReactNode;
+}) {
   const { t } = useI18n();
   const signedIn = useRequireSession();
   if (!signedIn) return null;

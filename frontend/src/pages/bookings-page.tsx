@@ -13,7 +13,10 @@ export function BookingsPage() {
   const api = useApi();
   const signedIn = useRequireSession();
   const { t } = useI18n();
-  const { data, error, loading, reload } = useAsync((signal) => (signedIn ? api.bookings({ signal }) : Promise.resolve(undefined)), [signedIn]);
+  const { data, error, loading, reload } = useAsync(
+    (signal) => (signedIn ? api.bookings({ signal }) : Promise.resolve(undefined)),
+    [signedIn],
+  );
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
 
   if (!signedIn) return null;
@@ -30,7 +33,9 @@ export function BookingsPage() {
             key={b.bookingId}
             booking={b}
             onCancelled={(err) => {
-              setMessage(err === null ? { kind: 'success', text: t('cancelled') } : { kind: 'error', text: describeError(err, t) });
+              setMessage(
+                err === null ? { kind: 'success', text: t('cancelled') } : { kind: 'error', text: describeError(err, t) },
+              );
               reload();
             }}
           />
@@ -73,7 +78,7 @@ function BookingRow({ booking: b, onCancelled }: { booking: Booking; onCancelled
         {b.date && <span className="muted"> · {b.date}</span>}
         {b.reference && <span className="mono"> · {b.reference}</span>}
         <p className="muted small">
-          {b.seats.map((s) => `${t("coach", { code: s.coach })} · ${s.label}`).join(', ')} · {money(b.amount)}
+          {b.seats.map((s) => `${t('coach', { code: s.coach })} · ${s.label}`).join(', ')} · {money(b.amount)}
         </p>
       </div>
       <div className="booking-actions">

@@ -46,7 +46,9 @@ export function OtpPage({ id }: { id: string }) {
       {b && (
         <section className="card narrow">
           <h1>{t('otpTitle')}</h1>
-          {b.expiresAt && <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />}
+          {b.expiresAt && (
+            <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
+          )}
           <p>{t('otpSent')}</p>
           {devOtp && (
             <aside className="dev-hint" aria-label={t('devHint')}>
@@ -78,7 +80,12 @@ export function OtpPage({ id }: { id: string }) {
                 onChange={(e) => setOtp(e.target.value.replace(/\D/g, '').slice(0, 6))}
               />
             </label>
-            <button type="submit" className="button primary block" disabled={busy || expired || otp.length !== 6} aria-busy={busy}>
+            <button
+              type="submit"
+              className="button primary block"
+              disabled={busy || expired || otp.length !== 6}
+              aria-busy={busy}
+            >
               {busy ? t('loading') : t('otpButton')}
             </button>
           </form>

@@ -31,7 +31,11 @@ export function PassengersPage({ id }: { id: string }) {
     setBusy(true);
     setError(null);
     try {
-      const clean = list.map((p) => ({ name: p.name.trim(), ...(p.age ? { age: p.age } : {}), ...(p.gender ? { gender: p.gender } : {}) }));
+      const clean = list.map((p) => ({
+        name: p.name.trim(),
+        ...(p.age ? { age: p.age } : {}),
+        ...(p.gender ? { gender: p.gender } : {}),
+      }));
       const res = await api.confirm({ bookingId: b.bookingId, passengers: clean });
       journey.saveDevOtp(id, res.devOtp ?? null);
       navigate(`/bookings/${encodeURIComponent(id)}/otp`);
@@ -46,7 +50,9 @@ export function PassengersPage({ id }: { id: string }) {
       {b && (
         <section className="card">
           <h1>{t('passengersTitle')}</h1>
-          {b.expiresAt && <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />}
+          {b.expiresAt && (
+            <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
+          )}
           {error && <Notice kind="error">{error}</Notice>}
           <form onSubmit={submit}>
             {b.seats.map((seat, i) => {
@@ -58,7 +64,15 @@ export function PassengersPage({ id }: { id: string }) {
                   </legend>
                   <label className="field">
                     <span>{t('name')}</span>
-                    <input name={`name-${i}`} autoComplete={i === 0 ? 'name' : 'off'} required minLength={2} maxLength={80} value={p.name} onChange={(e) => update(i, { name: e.target.value })} />
+                    <input
+                      name={`name-${i}`}
+                      autoComplete={i === 0 ? 'name' : 'off'}
+                      required
+                      minLength={2}
+                      maxLength={80}
+                      value={p.name}
+                      onChange={(e) => update(i, { name: e.target.value })}
+                    />
                   </label>
                   <div className="row">
                     <label className="field">
@@ -75,7 +89,11 @@ export function PassengersPage({ id }: { id: string }) {
                     </label>
                     <label className="field">
                       <span>{t('gender')}</span>
-                      <select name={`gender-${i}`} value={p.gender ?? ''} onChange={(e) => update(i, { gender: (e.target.value || undefined) as Passenger['gender'] })}>
+                      <select
+                        name={`gender-${i}`}
+                        value={p.gender ?? ''}
+                        onChange={(e) => update(i, { gender: (e.target.value || undefined) as Passenger['gender'] })}
+                      >
                         <option value="">{t('genderNone')}</option>
                         <option value="female">{t('female')}</option>
                         <option value="male">{t('male')}</option>

@@ -55,7 +55,9 @@ export function PaymentPage({ id }: { id: string }) {
     const fingerprint = JSON.stringify(body);
     if (attemptKey.current?.fingerprint !== fingerprint) attemptKey.current = { fingerprint, key: newIdempotencyKey() };
     try {
-      payment.current ??= (await api.initiatePayment(b.bookingId, { idempotencyKey: `${attemptKey.current.key}-init` })).paymentId;
+      payment.current ??= (
+        await api.initiatePayment(b.bookingId, { idempotencyKey: `${attemptKey.current.key}-init` })
+      ).paymentId;
       const res = await api.verifyPayment({ paymentId: payment.current, ...body }, { idempotencyKey: attemptKey.current.key });
       if (res.status === 'SUCCEEDED') {
         navigate(`/bookings/${encodeURIComponent(id)}?paid=1`);
@@ -64,7 +66,13 @@ export function PaymentPage({ id }: { id: string }) {
       payment.current = null;
       attemptKey.current = null;
       const reason = (res.reason ?? '').toLowerCase();
-      setError(reason.includes('declin') ? t('payDeclined') : reason.includes('provider') ? t('payProviderError') : t('payFailed', { reason: res.reason ?? '' }));
+      setError(
+        reason.includes('declin')
+          ? t('payDeclined')
+          : reason.includes('provider')
+            ? t('payProviderError')
+            : t('payFailed', { reason: res.reason ?? '' }),
+      );
     } catch (err) {
       if (isApiError(err) && (err.status === 402 || err.code.includes('DECLIN'))) {
         payment.current = null;
@@ -89,7 +97,9 @@ export function PaymentPage({ id }: { id: string }) {
       {b && (
         <section className="card">
           <h1>{t('payTitle')}</h1>
-          {b.expiresAt && <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />}
+          {b.expiresAt && (
+            <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
+          )}
           <p className="total">
             {t('total')}: <strong>{money(b.amount)}</strong>
           </p>
@@ -154,7 +164,15 @@ export function PaymentPage({ id }: { id: string }) {
                 <span>
                   {t(method)} · {t('walletNumber')}
                 </span>
-                <input name="walletNumber" inputMode="tel" autoComplete="tel" required placeholder="01712345678" value={wallet} onChange={(e) => setWallet(e.target.value)} />
+                <input
+                  name="walletNumber"
+                  inputMode="tel"
+                  autoComplete="tel"
+                  required
+                  placeholder="01712345678"
+                  value={wallet}
+                  onChange={(e) => setWallet(e.target.value)}
+                />
               </label>
             )}
             <button type="submit" className="button primary block" disabled={busy || expired} aria-busy={busy}>

@@ -70,7 +70,8 @@ function TripCard({ trip, from, to }: { trip: SearchTrip; from: string; to: stri
       <ul className="classes">
         {trip.classes.map((c) => {
           const soldOut = c.seatsAvailable === 0;
-          const seats = c.seatsAvailable === null ? t('seatsUnknown') : soldOut ? t('soldOut') : t('seatsLeft', { n: num(c.seatsAvailable) });
+          const seats =
+            c.seatsAvailable === null ? t('seatsUnknown') : soldOut ? t('soldOut') : t('seatsLeft', { n: num(c.seatsAvailable) });
           const body = (
             <>
               <span className="class-name">{t(`class_${c.class}`)}</span>
@@ -83,7 +84,11 @@ function TripCard({ trip, from, to }: { trip: SearchTrip; from: string; to: stri
               {soldOut ? (
                 <div className="class-row disabled">{body}</div>
               ) : (
-                <Link className="class-row" to={`/trips/${trip.tripId}/seats?from=${from}&to=${to}&class=${c.class}`} aria-label={`${t('chooseSeats')}: ${trip.trainName}, ${t(`class_${c.class}`)}, ${money(c.fare)}, ${seats}`}>
+                <Link
+                  className="class-row"
+                  to={`/trips/${trip.tripId}/seats?from=${from}&to=${to}&class=${c.class}`}
+                  aria-label={`${t('chooseSeats')}: ${trip.trainName}, ${t(`class_${c.class}`)}, ${money(c.fare)}, ${seats}`}
+                >
                   {body}
                 </Link>
               )}

@@ -54,7 +54,15 @@ export function SearchPage() {
         <div className="station-pair">
           <label className="field">
             <span>{t('from')}</span>
-            <input name="from" list="stations" autoComplete="off" placeholder={t('stationPlaceholder')} required value={fromText} onChange={(e) => setFrom(e.target.value)} />
+            <input
+              name="from"
+              list="stations"
+              autoComplete="off"
+              placeholder={t('stationPlaceholder')}
+              required
+              value={fromText}
+              onChange={(e) => setFrom(e.target.value)}
+            />
           </label>
           <button
             type="button"
@@ -70,12 +78,29 @@ export function SearchPage() {
           </button>
           <label className="field">
             <span>{t('to')}</span>
-            <input name="to" list="stations" autoComplete="off" placeholder={t('stationPlaceholder')} required value={toText} onChange={(e) => setTo(e.target.value)} />
+            <input
+              name="to"
+              list="stations"
+              autoComplete="off"
+              placeholder={t('stationPlaceholder')}
+              required
+              value={toText}
+              onChange={(e) => setTo(e.target.value)}
+            />
           </label>
         </div>
         <label className="field">
           <span>{t('date')}</span>
-          <input type="date" name="date" required min={min} max={max} value={date} onChange={(e) => setDate(e.target.value)} aria-describedby="date-hint" />
+          <input
+            type="date"
+            name="date"
+            required
+            min={min}
+            max={max}
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            aria-describedby="date-hint"
+          />
           <small id="date-hint" className="muted">
             {t('dateHint', { days: num(SALES_WINDOW_DAYS) })}
           </small>

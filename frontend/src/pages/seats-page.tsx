@@ -120,7 +120,8 @@ export function SeatsPage({ tripId }: { tripId: number }) {
             {fromStop && toStop && (
               <>
                 <br />
-                {fromStop.name} {fromStop.departure && time(fromStop.departure)} → {toStop.name} {toStop.arrival && time(toStop.arrival)}
+                {fromStop.name} {fromStop.departure && time(fromStop.departure)} → {toStop.name}{' '}
+                {toStop.arrival && time(toStop.arrival)}
               </>
             )}
           </p>
@@ -150,8 +151,18 @@ export function SeatsPage({ tripId }: { tripId: number }) {
           <span>{t('selectedCount', { n: num(selected.size), max: num(MAX_SEATS) })}</span>
           {selected.size > 0 && <strong>{money(amount)}</strong>}
         </div>
-        <button type="button" className="button primary" disabled={selected.size === 0 || submitting} aria-busy={submitting} onClick={hold}>
-          {selected.size === 0 ? t('holdNone') : t('holdButton', { n: num(selected.size), amount: money(amount) })}
+        <button
+          type="button"
+          className="button primary"
+          disabled={selected.size === 0 || submitting}
+          aria-busy={submitting}
+          onClick={hold}
+        >
+          {selected.size === 0
+            ? t('holdNone')
+            : selected.size === 1
+              ? t('holdButtonOne', { amount: money(amount) })
+              : t('holdButton', { n: num(selected.size), amount: money(amount) })}
         </button>
       </div>
     </section>

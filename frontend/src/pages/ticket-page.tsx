@@ -55,7 +55,8 @@ export function TicketPage({ id }: { id: string }) {
   }, [api, id, justPaid, signedIn]);
 
   if (!signedIn) return null;
-  if (!booking) return error !== null ? <Notice kind="error">{describeError(error, t)}</Notice> : <p aria-busy="true">{t('loading')}</p>;
+  if (!booking)
+    return error !== null ? <Notice kind="error">{describeError(error, t)}</Notice> : <p aria-busy="true">{t('loading')}</p>;
 
   if (booking.status === 'EXPIRED')
     return (
