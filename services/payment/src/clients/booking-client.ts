@@ -3,22 +3,13 @@
  * amount to charge. Any failure to get a trustworthy answer in time is a 503 with Retry-After: the client
  * may retry, and nothing has been written.
  */
-import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { AppError } from '@rail/errors';
-import { IsoDateTime, Money, TripId, Uuid } from '@rail/contracts/common';
+import { InternalBooking } from '@rail/contracts/booking';
 
-/** What payment relies on from the booking service's internal booking view (a subset; extra fields ignored). */
-export const BookingForPayment = Type.Object({
-  bookingId: Uuid,
-  userId: Type.String({ minLength: 1 }),
-  status: Type.String(),
-  amount: Money,
-  currency: Type.Literal('BDT'),
-  expiresAt: Type.Union([IsoDateTime, Type.Null()]),
-  tripId: TripId,
-});
-export type BookingForPayment = Static<typeof BookingForPayment>;
+/** The booking service's internal booking view (packages/contracts/src/booking.ts); extra fields are ignored. */
+export const BookingForPayment = InternalBooking;
+export type BookingForPayment = InternalBooking;
 
 export interface BookingClient {
   /** The booking, or null when the booking service does not know it. */

@@ -72,7 +72,7 @@ describe('POST /api/payments/initiate', () => {
 
   it('answers 409 BOOKING_NOT_PAYABLE unless the booking awaits payment', async () => {
     const user = newUserId();
-    for (const status of ['HELD', 'CONFIRMED', 'EXPIRED', 'CANCELLED']) {
+    for (const status of ['HELD', 'CONFIRMED', 'EXPIRED', 'CANCELLED'] as const) {
       const booking = h.addBooking(user, { status });
       const res = await initiate(user, { bookingId: booking.bookingId });
       expect(res.statusCode).toBe(409);
