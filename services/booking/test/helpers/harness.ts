@@ -35,6 +35,7 @@ export interface HarnessOptions {
   holdTtlSeconds?: number;
   otpDevEcho?: boolean;
   poolMax?: number;
+  availabilityMaxAgeMs?: number;
 }
 
 export async function startHarness(inventories: TripInventory[], options: HarnessOptions = {}): Promise<Harness> {
@@ -65,6 +66,7 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
     auth: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks },
     subscriber,
     seatEventsCoalesceMs: 50,
+    availabilityMaxAgeMs: options.availabilityMaxAgeMs ?? 0,
   });
   await app.ready();
   const tokens = new Map<string, string>();
