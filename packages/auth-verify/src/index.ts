@@ -1,19 +1,24 @@
 /**
  * Local verification of access tokens for every service: EdDSA JWTs checked against the auth service's
- * JWKS (fetched once and cached; refetched only for an unknown `kid`, with a cooldown), with issuer,
- * audience, expiry and algorithm pinned. No call to the auth service per request.
+ * JWKS (fetched once and cached; refreshed in the background, refetched for an unknown `kid` with a
+ * cooldown, and kept while the auth service is away), with issuer, audience, expiry and algorithm pinned.
+ * No call to the auth service per request. A bad token is a 401 problem; keys that cannot be had at all
+ * are a 503 (the token may well be valid).
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   errors as joseErrors,
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from 'jose';
-import { UnauthorizedError } from '@rail/errors';
+import { ServiceUnavailableError, UnauthorizedError } from '@rail/errors';
+import { createRemoteJwks, JwksUnavailableError } from './jwks.js';
+
+export { createRemoteJwks, JwksUnavailableError, type RemoteJwks, type RemoteJwksOptions } from './jwks.js';
 
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA'];
 /** Header carrying a user id in tests only; refused everywhere else. */
@@ -35,6 +40,10 @@ export interface AuthVerifyOptions {
   nodeEnv: 'development' | 'test' | 'production';
   /** Accept TEST_USER_HEADER as the identity. Only allowed when nodeEnv is `test`. */
   allowTestHeader?: boolean;
+  /** Remote JWKS tuning (ms): background refresh age (10 min), refetch cooldown (30 s), fetch timeout (3 s). */
+  jwksMaxAgeMs?: number;
+  jwksCooldownMs?: number;
+  jwksTimeoutMs?: number;
 }
 
 declare module 'fastify' {
@@ -68,13 +77,19 @@ export const authVerify = fp<AuthVerifyOptions>(
     if (options.allowTestHeader && options.nodeEnv !== 'test') {
       throw new Error(`The ${TEST_USER_HEADER} header may only be enabled when NODE_ENV=test`);
     }
-    let keySet;
+    let keySet: JWTVerifyGetKey;
     if (options.jwks) keySet = createLocalJWKSet(options.jwks);
     else if (options.jwksUrl) {
-      keySet = createRemoteJWKSet(new URL(options.jwksUrl), {
-        cacheMaxAge: 10 * 60_000,
-        cooldownDuration: 30_000,
-        timeoutDuration: 3_000,
+      const remote = createRemoteJwks({
+        url: options.jwksUrl,
+        maxAgeMs: options.jwksMaxAgeMs,
+        cooldownMs: options.jwksCooldownMs,
+        timeoutMs: options.jwksTimeoutMs,
+      });
+      keySet = remote.getKey;
+      // Warm the cache so the first requests do not wait; if auth is not up yet, the first request retries.
+      app.addHook('onReady', async () => {
+        remote.refresh().catch((err: unknown) => app.log.warn({ err }, 'JWKS not reachable yet; will retry on demand'));
       });
     } else throw new Error('authVerify needs jwksUrl or jwks');
 
@@ -101,6 +116,10 @@ export const authVerify = fp<AuthVerifyOptions>(
         request.user = userFromPayload(payload);
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
+        if (err instanceof JwksUnavailableError) {
+          request.log.warn({ err }, 'cannot verify access token: JWKS unavailable');
+          throw new ServiceUnavailableError('Sign-in cannot be checked right now; try again shortly', 2, 'AUTH_KEYS_UNAVAILABLE');
+        }
         if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('The access token has expired', 'TOKEN_EXPIRED');
         if (err instanceof joseErrors.JOSEError || err instanceof TypeError) {
           throw new UnauthorizedError('The access token is invalid', 'TOKEN_INVALID');

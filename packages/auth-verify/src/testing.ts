@@ -8,7 +8,16 @@ export interface TestIssuer {
   jwks: JSONWebKeySet;
   issuer: string;
   audience: string;
-  sign: (claims: JWTPayload & { sub: string }, options?: { expiresIn?: string | number; kid?: string }) => Promise<string>;
+  sign: (claims: JWTPayload & { sub: string }, options?: TestSignOptions) => Promise<string>;
+}
+
+export interface TestSignOptions {
+  /** Relative ('15m') or an absolute expiry in seconds since the epoch (a past one makes an expired token). */
+  expiresIn?: string | number;
+  kid?: string;
+  /** Override the issuer or audience, to make tokens that must be refused. */
+  issuer?: string;
+  audience?: string;
 }
 
 export async function createTestIssuer(issuer = 'rail-auth', audience = 'rail'): Promise<TestIssuer> {
@@ -22,8 +31,8 @@ export async function createTestIssuer(issuer = 'rail-auth', audience = 'rail'):
     sign: (claims, options = {}) =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? kid })
-        .setIssuer(issuer)
-        .setAudience(audience)
+        .setIssuer(options.issuer ?? issuer)
+        .setAudience(options.audience ?? audience)
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '15m')
         .sign(privateKey),

@@ -1,0 +1,185 @@
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '@rail/http';
+import { createLogger } from '@rail/logger';
+import { authVerify, requireUser, TEST_USER_HEADER, type AuthVerifyOptions } from '../src/index.js';
+import { createTestIssuer, type TestIssuer } from '../src/testing.js';
+import { createTestContext, registerAndLogin, type TestContext } from '../../../services/auth/test/helpers.js';
+
+/** A small service with one protected route, verifying exactly as the real services do. */
+async function protectedApp(options: Partial<AuthVerifyOptions> & Pick<AuthVerifyOptions, 'nodeEnv'>): Promise<App> {
+  const app = await createApp({
+    service: 'demo',
+    apiPrefix: '/api/demo',
+    logger: createLogger({ service: 'demo', level: 'silent' }),
+  });
+  await app.register(authVerify, { issuer: 'rail-auth', audience: 'rail', ...options });
+  app.get('/api/demo/me', { onRequest: app.authenticate }, async (request) => ({ user: requireUser(request) }));
+  await app.ready();
+  return app;
+}
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+let issuer: TestIssuer;
+let app: App;
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  app = await protectedApp({ jwks: issuer.jwks, nodeEnv: 'test' });
+});
+afterAll(() => app.close());
+
+const call = (target: App, headers: Record<string, string> = {}) =>
+  target.inject({ method: 'GET', url: '/api/demo/me', headers });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function expectRefused(headers: Record<string, string>, code = 'TOKEN_INVALID') {
+  const res = await call(app, headers);
+  expect(res.statusCode).toBe(401);
+  expect(res.headers['content-type']).toContain('application/problem+json');
+  expect(res.json()).toMatchObject({ status: 401, code, title: 'Unauthorized' });
+}
+
+describe('authVerify with a local key set', () => {
+  it('lets a valid token through and types request.user from its claims', async () => {
+    const token = await issuer.sign({ sub: 'user-1', email: 'a@example.com', phone: '+8801712345678', name: 'A' });
+    const res = await call(app, bearer(token));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toEqual({ id: 'user-1', email: 'a@example.com', phone: '+8801712345678', name: 'A' });
+  });
+
+  it('refuses an expired token', async () => {
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { expiresIn: now() - 60 })), 'TOKEN_EXPIRED');
+  });
+
+  it('refuses a wrong issuer and a wrong audience', async () => {
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { issuer: 'evil-auth' })));
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { audience: 'other-app' })));
+  });
+
+  it('refuses alg "none"', async () => {
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u', iss: 'rail-auth', aud: 'rail', iat: now(), exp: now() + 600 })}.`;
+    await expectRefused(bearer(unsigned));
+  });
+
+  it('refuses HS256 signed with the public key as the secret', async () => {
+    const publicJwk = issuer.jwks.keys[0] as { x: string; kid: string };
+    for (const secret of [Buffer.from(publicJwk.x, 'base64url'), new TextEncoder().encode(JSON.stringify(publicJwk))]) {
+      const forged = await new SignJWT({ sub: 'u' })
+        .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid })
+        .setIssuer('rail-auth')
+        .setAudience('rail')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(secret);
+      await expectRefused(bearer(forged));
+    }
+  });
+
+  it('refuses an unknown kid and a key that is not in the set', async () => {
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { kid: 'unknown-key' })));
+    const stranger = await createTestIssuer();
+    await expectRefused(bearer(await stranger.sign({ sub: 'u' })));
+  });
+
+  it('refuses a tampered payload', async () => {
+    const [header, , signature] = (await issuer.sign({ sub: 'user-1' })).split('.');
+    const payload = b64({ sub: 'admin', iss: 'rail-auth', aud: 'rail', iat: now(), exp: now() + 600 });
+    await expectRefused(bearer(`${header}.${payload}.${signature}`));
+  });
+
+  it('refuses a token without a subject', async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const own = { ...(await exportJWK(privateKey)), d: undefined, kid: 'own', alg: 'EdDSA', use: 'sig' };
+    const ownApp = await protectedApp({ jwks: { keys: [own] }, nodeEnv: 'test' });
+    try {
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'own' })
+        .setIssuer('rail-auth')
+        .setAudience('rail')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const res = await call(ownApp, bearer(token));
+      expect(res.statusCode).toBe(401);
+    } finally {
+      await ownApp.close();
+    }
+  });
+
+  it.each([
+    ['no Authorization header', {}, 'TOKEN_MISSING'],
+    ['another scheme', { authorization: 'Basic dXNlcjpwYXNz' }, 'TOKEN_MISSING'],
+    ['an empty bearer', { authorization: 'Bearer ' }, 'TOKEN_MISSING'],
+    ['a token that is not a JWT', { authorization: 'Bearer abc.def' }, 'TOKEN_INVALID'],
+    ['a header segment that is not JSON', { authorization: 'Bearer bm90LWpzb24.eyJzdWIiOiJ1In0.c2ln' }, 'TOKEN_INVALID'],
+  ])('refuses %s', async (_label, headers, code) => {
+    await expectRefused(headers as Record<string, string>, code);
+  });
+});
+
+describe('the test identity header', () => {
+  it('is accepted only when enabled and nodeEnv is test', async () => {
+    const testApp = await protectedApp({ jwks: issuer.jwks, nodeEnv: 'test', allowTestHeader: true });
+    try {
+      const res = await call(testApp, { [TEST_USER_HEADER]: 'user-7' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().user.id).toBe('user-7');
+    } finally {
+      await testApp.close();
+    }
+  });
+
+  it('is ignored when not enabled', async () => {
+    await expectRefused({ [TEST_USER_HEADER]: 'user-7' }, 'TOKEN_MISSING');
+  });
+
+  it.each(['development', 'production'] as const)('cannot be enabled when nodeEnv is %s', async (nodeEnv) => {
+    await expect(protectedApp({ jwks: issuer.jwks, nodeEnv, allowTestHeader: true })).rejects.toThrow(
+      /only be enabled when NODE_ENV=test/,
+    );
+  });
+});
+
+describe('authVerify with the real auth service’s JWKS', () => {
+  let auth: TestContext;
+  let jwksUrl: string;
+  beforeAll(async () => {
+    auth = await createTestContext();
+    await auth.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = auth.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('auth did not listen on a port');
+    jwksUrl = `http://127.0.0.1:${address.port}/api/auth/.well-known/jwks.json`;
+  });
+  afterAll(() => auth.close());
+
+  it('verifies a token issued by the auth service, keeps the cached keys while auth is down, and says 503 without any keys', async () => {
+    const { tokens } = await registerAndLogin(auth.app);
+    const remote = await protectedApp({ jwksUrl, nodeEnv: 'production', jwksMaxAgeMs: 0, jwksCooldownMs: 0 });
+    try {
+      const ok = await call(remote, bearer(tokens.token));
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().user).toMatchObject({ id: tokens.user.id, phone: tokens.user.phone });
+      // A token the auth service never issued is still refused through the remote set.
+      expect((await call(remote, bearer(await issuer.sign({ sub: 'u' })))).statusCode).toBe(401);
+
+      await auth.app.close();
+      // The keys are stale (max age 0) and cannot be refreshed: the cached set still verifies.
+      expect((await call(remote, bearer(tokens.token))).statusCode).toBe(200);
+      expect((await call(remote, bearer(tokens.token))).statusCode).toBe(200);
+    } finally {
+      await remote.close();
+    }
+
+    const cold = await protectedApp({ jwksUrl, nodeEnv: 'production', jwksCooldownMs: 0 });
+    try {
+      const res = await call(cold, bearer(tokens.token));
+      expect(res.statusCode).toBe(503);
+      expect(res.json().code).toBe('AUTH_KEYS_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBeDefined();
+    } finally {
+      await cold.close();
+    }
+  });
+});
