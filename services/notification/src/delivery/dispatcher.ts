@@ -32,8 +32,8 @@ export interface DispatchResult {
 }
 
 export interface Dispatcher {
-  /** Sends each message once per `idempotencyKey` (per channel and recipient). */
-  dispatch(messages: OutgoingMessage[], idempotencyKey: string): Promise<DispatchResult[]>;
+  /** Sends each message once per `idempotencyKey` (per channel and recipient); `log` carries request context. */
+  dispatch(messages: OutgoingMessage[], idempotencyKey: string, log?: Logger): Promise<DispatchResult[]>;
   /** Newest first; only when the inbox is enabled. */
   readInbox(to: string): Promise<InboxMessage[]>;
 }
@@ -60,7 +60,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const sentKey = (to: string, channel: string, key: string) => `${prefix}sent:{${to}}:${channel}:${key}`;
 
   return {
-    async dispatch(messages, idempotencyKey) {
+    async dispatch(messages, idempotencyKey, log = logger) {
       const results: DispatchResult[] = [];
       for (const message of messages) {
         const id = randomUUID();
@@ -91,9 +91,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const fields = { messageId, kind: message.kind, channel: message.channel, to: maskRecipient(message.to) };
         if (sent) {
           // The mock provider: a real one would get `messageId` as its idempotency key.
-          logger.info({ ...fields, subject: message.subject, text: message.logBody }, `${message.channel} sent`);
+          log.info({ ...fields, subject: message.subject, text: message.logBody }, `${message.channel} sent`);
         } else {
-          logger.info({ ...fields, idempotencyKey }, `${message.channel} already sent; not sending again`);
+          log.info({ ...fields, idempotencyKey }, `${message.channel} already sent; not sending again`);
         }
       }
       return results;

@@ -11,6 +11,6 @@ export type OtpInput = Pick<EventDataOf<'otp.requested'>, 'phone' | 'code' | 'pu
 };
 
 export async function sendOtp(deps: UseCaseDeps, input: OtpInput): Promise<SendResponse> {
-  const messages = await deps.dispatcher.dispatch([renderOtp(input)], `otp:${input.requestId ?? randomUUID()}`);
+  const messages = await deps.dispatcher.dispatch([renderOtp(input)], `otp:${input.requestId ?? randomUUID()}`, deps.logger);
   return { messages };
 }

@@ -20,5 +20,5 @@ export async function sendTicket(deps: UseCaseDeps, booking: EventDataOf<'bookin
   });
   const messages = renderTicket(booking, qr);
   if (messages.length === 0) deps.logger.warn({ bookingId: booking.bookingId }, 'booking has no phone or e-mail: no ticket sent');
-  return { messages: await deps.dispatcher.dispatch(messages, `ticket:${booking.bookingId}`) };
+  return { messages: await deps.dispatcher.dispatch(messages, `ticket:${booking.bookingId}`, deps.logger) };
 }

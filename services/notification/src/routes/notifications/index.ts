@@ -5,6 +5,8 @@
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import { InboxQuery, InboxResponse, SendConfirmationBody, SendOtpBody, SendResponse } from '@rail/contracts/notification';
 import { Type } from '@sinclair/typebox';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '@rail/logger';
 import type { UseCaseDeps } from '../../deps.js';
 import { readInbox } from '../../use-cases/read-inbox.js';
 import { sendOtp } from '../../use-cases/send-otp.js';
@@ -15,6 +17,11 @@ export interface NotificationRoutesOptions {
   deps: UseCaseDeps;
   internalToken: string;
   inboxEnabled: boolean;
+}
+
+/** Logs of a send carry the request id: Fastify's request logger is the pino child of the service logger. */
+function withRequestLog(deps: UseCaseDeps, log: FastifyBaseLogger): UseCaseDeps {
+  return { ...deps, logger: log as Logger };
 }
 
 const InternalHeaders = Type.Object({ [INTERNAL_TOKEN_HEADER]: Type.Optional(Type.String()) });
@@ -35,7 +42,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
         response: { 200: SendResponse, ...problemResponses(400, 401) },
       },
     },
-    (request) => sendOtp(deps, request.body),
+    (request) => sendOtp(withRequestLog(deps, request.log), request.body),
   );
 
   app.post(
@@ -50,7 +57,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
         response: { 200: SendResponse, ...problemResponses(400, 401) },
       },
     },
-    (request) => sendTicket(deps, request.body),
+    (request) => sendTicket(withRequestLog(deps, request.log), request.body),
   );
 
   app.get(

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import amqplib from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEnvelope, createBroker, type Broker } from '@rail/messaging';
+import { consumerQueueNames, deleteTopology, drainQueue } from '@rail/messaging/testing';
+import type { Redis } from '@rail/redis';
+import { buildUseCaseDeps } from '../../src/app.js';
+import { CONSUMED_EVENTS, queueFor, startConsumers } from '../../src/events/consumers.js';
+import type { UseCaseDeps } from '../../src/deps.js';
+import {
+  AMQP_URL,
+  capturingLogger,
+  confirmedBooking,
+  deleteKeys,
+  randomSuffix,
+  sleep,
+  testConfig,
+  testRedis,
+  waitFor,
+} from '../helpers.js';
+
+const config = testConfig();
+const exchange = `test.notification.${randomSuffix()}`;
+const queuePrefix = `test.notification.${randomSuffix()}`;
+const FAST = [50, 100];
+const { logger, lines } = capturingLogger();
+let redis: Redis;
+let broker: Broker;
+let deps: UseCaseDeps;
+
+beforeAll(async () => {
+  redis = testRedis();
+  broker = createBroker({ url: AMQP_URL, exchange, logger, service: 'notification-test', closeTimeoutMs: 500 });
+  deps = buildUseCaseDeps(config, logger, redis);
+  await startConsumers(deps, { broker, redis, prefix: config.REDIS_KEY_PREFIX, queuePrefix, retryDelaysMs: FAST });
+});
+
+afterAll(async () => {
+  await broker.close();
+  await deleteTopology(AMQP_URL, {
+    exchange,
+    queues: CONSUMED_EVENTS.flatMap((type) => consumerQueueNames(queueFor(queuePrefix, type), FAST)),
+  });
+  await deleteKeys(redis, config.REDIS_KEY_PREFIX);
+  redis.disconnect();
+});
+
+const inbox = (to: string) => deps.dispatcher.readInbox(to);
+
+describe('notification consumers', () => {
+  it('otp.requested: the code lands in the inbox once, even when the event is delivered twice', async () => {
+    const event = buildEnvelope('otp.requested', {
+      requestId: randomUUID(),
+      phone: '+8801712000001',
+      purpose: 'register',
+      code: '550123',
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    });
+    await broker.publish(event, { requestId: 'req-otp-1' });
+    await waitFor(async () => (await inbox('01712000001')).length > 0, 5_000, 'the OTP');
+    await broker.publish(event);
+    await sleep(300);
+    const messages = await inbox('01712000001');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.body).toContain('550123');
+    expect(lines.join('')).not.toContain('550123');
+    expect(lines.some((l) => l.includes('"requestId":"req-otp-1"') && l.includes('sms sent'))).toBe(true);
+  });
+
+  it('booking.confirmed: one e-ticket per channel, also for a duplicate event and a second event of the same booking', async () => {
+    const booking = confirmedBooking({ contact: { phone: '01712000002', email: 'traveller2@example.com' } });
+    const event = buildEnvelope('booking.confirmed', booking);
+    await Promise.all([
+      broker.publish(event),
+      broker.publish(event),
+      broker.publish(buildEnvelope('booking.confirmed', booking)),
+    ]);
+    await waitFor(async () => (await inbox('traveller2@example.com')).length > 0, 5_000, 'the e-ticket');
+    await sleep(500);
+    const [sms, email] = [await inbox('+8801712000002'), await inbox('traveller2@example.com')];
+    expect(sms).toHaveLength(1);
+    expect(email).toHaveLength(1);
+    expect(email[0]!.body).toContain(booking.reference);
+    expect(deps.tickets.verify(email[0]!.qr!)).toMatchObject({ bookingId: booking.bookingId, seats: ['KA-12', 'KA-13'] });
+  });
+
+  it('booking.cancelled and payment.refunded: one notice each', async () => {
+    const bookingId = randomUUID();
+    const paymentId = randomUUID();
+    const contact = { phone: '01712000003' };
+    const cancelled = buildEnvelope('booking.cancelled', {
+      bookingId,
+      reference: 'P4T9WR',
+      userId: 'u-3',
+      contact,
+      tripId: 9,
+      seatIds: [4],
+      reason: 'cancelled by the traveller',
+      paymentId,
+      refundAmount: 900,
+    });
+    const refunded = buildEnvelope('payment.refunded', {
+      paymentId,
+      bookingId,
+      userId: 'u-3',
+      amount: 900,
+      reason: 'booking cancelled',
+      contact,
+    });
+    for (const e of [cancelled, refunded, cancelled, refunded]) await broker.publish(e);
+    await waitFor(async () => (await inbox('01712000003')).length === 2, 5_000, 'both notices');
+    await sleep(300);
+    const messages = await inbox('01712000003');
+    expect(messages.map((m) => m.kind).sort()).toEqual(['cancellation', 'refund']);
+  });
+
+  it('an invalid event goes to the dead-letter queue and sends nothing', async () => {
+    const connection = await amqplib.connect(AMQP_URL);
+    const channel = await connection.createConfirmChannel();
+    const bad = { ...buildEnvelope('booking.confirmed', confirmedBooking({ contact: { phone: '01712000004' } })) };
+    (bad.data as unknown as Record<string, unknown>).seats = 'all of them';
+    channel.publish(exchange, 'booking.confirmed', Buffer.from(JSON.stringify(bad)));
+    await channel.waitForConfirms();
+    await connection.close();
+    const dlq = `${queueFor(queuePrefix, 'booking.confirmed')}.dlq`;
+    const dead = await waitFor(
+      async () => {
+        const messages = await drainQueue(AMQP_URL, dlq);
+        return messages.length > 0 ? messages : null;
+      },
+      5_000,
+      'the dead letter',
+    );
+    expect(dead[0]?.properties.headers?.['x-dead-letter-reason']).toBe('invalid-envelope');
+    expect(await inbox('01712000004')).toHaveLength(0);
+  });
+});
