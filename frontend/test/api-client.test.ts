@@ -86,9 +86,9 @@ describe('ApiClient', () => {
     const { api, calls, session } = setup([
       problem(401, 'TOKEN_EXPIRED'),
       json(200, { token: 'new-access', refreshToken: 'refresh-2', expiresIn: 900 }),
-      json(200, { bookings: [] }),
+      json(200, { items: [], nextCursor: null }),
     ]);
-    await expect(api.bookings()).resolves.toEqual({ bookings: [] });
+    await expect(api.bookings()).resolves.toEqual({ items: [], nextCursor: null });
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'GET /api/bookings',
       'POST /api/auth/refresh',
@@ -105,8 +105,8 @@ describe('ApiClient', () => {
       problem(401, 'TOKEN_EXPIRED'),
       problem(401, 'TOKEN_EXPIRED'),
       json(200, { token: 'new-access', refreshToken: 'refresh-2', expiresIn: 900 }),
-      json(200, { bookings: [] }),
-      json(200, { bookings: [] }),
+      json(200, { items: [], nextCursor: null }),
+      json(200, { items: [], nextCursor: null }),
     ]);
     await Promise.all([api.bookings(), api.bookings()]);
     expect(calls.filter((c) => c.url === '/api/auth/refresh')).toHaveLength(1);

@@ -23,6 +23,14 @@ class FakeEventSource {
   onmessage: ((m: MessageEvent<string>) => void) | null = null;
   onerror: (() => void) | null = null;
   closed = false;
+  private listeners = new Map<string, (m: MessageEvent<string>) => void>();
+  addEventListener(type: string, fn: (m: MessageEvent<string>) => void) {
+    this.listeners.set(type, fn);
+  }
+  /** As the booking service sends them: `event: seats`, data = an array of events. */
+  emitSeats(events: unknown[]) {
+    this.listeners.get('seats')?.({ data: JSON.stringify(events) } as MessageEvent<string>);
+  }
   constructor(readonly url: string) {
     FakeEventSource.last = this;
   }
@@ -107,7 +115,9 @@ describe('useLiveSeats', () => {
     expect(result.current.live).toBe(true);
     const before = renders;
     act(() => {
-      for (const id of [101, 104, 105, 106, 107]) es.emit({ tripId: 7, seatIds: [id], status: 'held', from: 'DHK', to: 'CTG' });
+      es.emitSeats([101, 104].map((id) => ({ tripId: 7, seatIds: [id], status: 'held', from: 'DHK', to: 'CTG' })));
+      for (const id of [105, 106]) es.emit({ tripId: 7, seatIds: [id], status: 'held', from: 'DHK', to: 'CTG' });
+      es.emitSeats([{ tripId: 7, seatIds: [107], status: 'held', from: 'BBT', to: 'CTG' }]);
     });
     await waitFor(() => expect(statusOf(result.current.map, 107)).toBe('held'));
     expect(statusOf(result.current.map, 101)).toBe('held');

@@ -59,17 +59,10 @@ export function createApi(client: ApiClient) {
     verifyOtp: (id: BookingId, otp: string, o?: RequestOptions) =>
       client.post<VerifyOtpResponse>(`/api/bookings/${enc(id)}/verify-otp`, { otp }, o),
     booking: (id: BookingId, o?: RequestOptions) => client.get<Booking>(`/api/bookings/${enc(id)}`, o),
-    async bookings(o?: RequestOptions): Promise<BookingList> {
-      // Tolerates the list under `bookings` or `items`, as paginated APIs differ.
-      const res = await client.get<BookingList | { items: Booking[]; nextCursor?: string | null } | Booking[]>(
-        '/api/bookings',
-        o,
-      );
-      if (Array.isArray(res)) return { bookings: res };
-      if ('items' in res) return { bookings: res.items, nextCursor: res.nextCursor ?? null };
-      return res;
-    },
-    cancel: (id: BookingId, o?: RequestOptions) => client.delete<unknown>(`/api/bookings/${enc(id)}`, o),
+    bookings: (page: { limit?: number; cursor?: string } = {}, o?: RequestOptions) =>
+      client.get<BookingList>('/api/bookings', { query: page, ...o }),
+    cancel: (id: BookingId, o?: RequestOptions) =>
+      client.delete<{ bookingId: BookingId; status: Booking['status'] }>(`/api/bookings/${enc(id)}`, o),
 
     initiatePayment: (bookingId: BookingId, o?: RequestOptions) =>
       client.post<Payment>('/api/payments/initiate', { bookingId }, o),

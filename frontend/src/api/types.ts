@@ -1,11 +1,25 @@
 /**
- * The API shapes the SPA talks to, in one place. Train types come straight from @rail/contracts (type-only
- * imports: nothing of the server is bundled). Booking, auth and payment are written here from their issue
- * texts until their contract files land; switching each to `Static<typeof X>` from
- * `@rail/contracts/<service>` is a one-line change per type.
+ * The API shapes the SPA talks to, in one place: the services' own TypeBox contracts from @rail/contracts
+ * (the one schema), imported as types only, so no server code is bundled. Only the problem body and a few
+ * UI-side aliases are written here.
  */
 import type { SeatMap, SearchResponse, SearchTrip, StationsResponse, Station, TripDetail } from '@rail/contracts/train';
 import type { SeatClass, SeatStatus } from '@rail/contracts/common';
+import type { AuthUserView, LoginBody, RegisterBody, TokenResponse as ContractTokenResponse } from '@rail/contracts/auth';
+import type {
+  BookedSeat,
+  BookingList,
+  BookingStatus,
+  BookingView,
+  ConfirmSeatsBody,
+  ConfirmSeatsResponse,
+  Passenger,
+  SeatEvent,
+  SelectSeatsBody,
+  SelectSeatsResponse,
+  VerifyOtpResponse,
+} from '@rail/contracts/booking';
+import type { InitiatePaymentResponse, PaymentMethod, VerifyPaymentBody, VerifyPaymentResponse } from '@rail/contracts/payment';
 
 export type { SeatMap, SearchResponse, SearchTrip, StationsResponse, Station, TripDetail, SeatClass, SeatStatus };
 export type Coach = SeatMap['coaches'][number];
@@ -24,125 +38,29 @@ export interface Problem {
   seatIds?: number[];
 }
 
-// --- auth (issue 4) ---
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  phone: string;
-}
-export interface RegisterRequest {
-  name: string;
-  email: string;
-  phone: string;
-  password: string;
-}
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-export interface TokenResponse {
-  token: string;
-  refreshToken: string;
-  expiresIn: number;
-  user?: User;
-}
+// --- auth ---
+export type User = AuthUserView;
+export type RegisterRequest = RegisterBody;
+export type LoginRequest = LoginBody;
+export type TokenResponse = ContractTokenResponse;
 
-// --- booking (issue 3, 5) ---
+// --- booking ---
 export type BookingId = string;
-export type BookingStatus = 'HELD' | 'PENDING_PAYMENT' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
-export interface BookedSeat {
-  seatId: number;
-  label: string;
-  coach: string;
-}
-export interface Passenger {
-  name: string;
-  age?: number;
-  gender?: 'male' | 'female' | 'other';
-}
-export interface SelectSeatsRequest {
-  tripId: number;
-  seatIds: number[];
-  from?: string;
-  to?: string;
-}
-export interface HoldResponse {
-  bookingId: BookingId;
-  status: 'HELD';
-  expiresAt: string;
-  tripId: number;
-  from: string;
-  to: string;
-  seats: BookedSeat[];
-  amount: number;
-}
-export interface ConfirmRequest {
-  bookingId: BookingId;
-  passengers: Passenger[];
-}
-export interface ConfirmResponse {
-  bookingId?: BookingId;
-  status?: BookingStatus;
-  expiresAt?: string;
-  /** Development only (OTP_DEV_ECHO=true): the code that was sent. */
-  devOtp?: string;
-}
-export interface VerifyOtpResponse {
-  status: BookingStatus;
-}
-export interface Booking {
-  bookingId: BookingId;
-  status: BookingStatus;
-  tripId: number;
-  from: string;
-  to: string;
-  expiresAt?: string | null;
-  amount: number;
-  seats: BookedSeat[];
-  passengers?: Passenger[];
-  createdAt?: string;
-  /** Set once CONFIRMED. */
-  reference?: string | null;
-  /** Set once CONFIRMED: the text a ticket checker scans. */
-  qrPayload?: string | null;
-  trainName?: string;
-  trainNumber?: string;
-  date?: string;
-}
-export interface BookingList {
-  bookings: Booking[];
-  nextCursor?: string | null;
-}
+export type { BookingStatus, BookedSeat, Passenger };
+export type SelectSeatsRequest = SelectSeatsBody;
+export type HoldResponse = SelectSeatsResponse;
+export type ConfirmRequest = ConfirmSeatsBody;
+export type ConfirmResponse = ConfirmSeatsResponse;
+export type { VerifyOtpResponse, BookingList };
+/**
+ * A booking as GET /api/bookings/:id returns it. `qr` is the signed e-ticket string, if the booking API
+ * carries it (today only the SMS/e-mail ticket does); the ticket page falls back to the reference.
+ */
+export type Booking = BookingView & { qr?: string | null };
 
-// --- payment (issue 5) ---
-export type PaymentMethod = 'card' | 'bkash' | 'nagad';
-export interface Payment {
-  paymentId: string;
-  bookingId: BookingId;
-  amount: number;
-  currency: 'BDT';
-  status: 'INITIATED' | 'SUCCEEDED' | 'FAILED';
-}
-export interface VerifyPaymentRequest {
-  paymentId: string;
-  method: PaymentMethod;
-  cardNumber?: string;
-  expiry?: string;
-  cvc?: string;
-  walletNumber?: string;
-}
-export interface VerifyPaymentResponse {
-  paymentId: string;
-  status: 'SUCCEEDED' | 'FAILED';
-  reason?: string;
-}
+// --- payment ---
+export type { PaymentMethod, VerifyPaymentResponse };
+export type Payment = InitiatePaymentResponse;
+export type VerifyPaymentRequest = VerifyPaymentBody;
 
-/** One message of the live seat stream: seats of a trip changed state for a segment. */
-export interface SeatEvent {
-  tripId: number;
-  seatIds: number[];
-  status: SeatStatus;
-  from?: string;
-  to?: string;
-}
+export type { SeatEvent };

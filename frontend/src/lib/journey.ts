@@ -1,6 +1,6 @@
 /**
  * What the journey remembers between pages in this tab (sessionStorage): the hold as the select answer
- * gave it (so the next page renders at once on a slow network), the dev OTP hint, and a seat choice made
+ * gave it (so the next page renders at once on a slow network), where the OTP went (and the dev hint), and a seat choice made
  * before logging in.
  */
 import type { HoldResponse } from '../api/types.js';
@@ -25,8 +25,8 @@ const put = (key: string, value: unknown) => {
 export const journey = {
   hold: (id: string) => get<HoldResponse>(`rail.hold.${id}`),
   saveHold: (hold: HoldResponse) => put(`rail.hold.${hold.bookingId}`, hold),
-  devOtp: (id: string) => get<string>(`rail.devotp.${id}`),
-  saveDevOtp: (id: string, otp: string | null) => put(`rail.devotp.${id}`, otp),
+  otp: (id: string) => get<{ sentTo?: string; devOtp?: string }>(`rail.otp.${id}`),
+  saveOtp: (id: string, otp: { sentTo?: string; devOtp?: string } | null) => put(`rail.otp.${id}`, otp),
   choice: (tripId: number) => get<number[]>(`rail.choice.${tripId}`) ?? [],
   saveChoice: (tripId: number, seatIds: number[]) => put(`rail.choice.${tripId}`, seatIds.length ? seatIds : null),
 };

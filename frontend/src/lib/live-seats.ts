@@ -174,14 +174,19 @@ export function useLiveSeats(
           stopPolling();
           load(); // catch up on anything missed before or between connections
         };
-        source.onmessage = (msg: MessageEvent<string>) => {
+        // The service sends `event: seats` with an array (already coalesced over ~200 ms); a plain
+        // message with one event is accepted too.
+        const onEvents = (msg: MessageEvent<string>) => {
           try {
-            buffer.push(JSON.parse(msg.data) as SeatEvent);
+            const data = JSON.parse(msg.data) as SeatEvent | SeatEvent[];
+            buffer.push(...(Array.isArray(data) ? data : [data]));
           } catch {
-            return; // not a seat event (a comment or keep-alive)
+            return; // not seat events
           }
           flushTimer ??= setTimeout(flush, flushMs);
         };
+        source.addEventListener('seats', onEvents as EventListener);
+        source.onmessage = onEvents;
         source.onerror = () => {
           // EventSource reconnects by itself; meanwhile keep the map fresh by polling.
           setLive(false);

@@ -4,7 +4,7 @@ import type { Booking } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useApi, useRequireSession } from '../lib/app-context.js';
-import { stationName, useStations } from '../lib/catalog.js';
+import { stationName, useStations, useTrip } from '../lib/catalog.js';
 import { describeError } from '../lib/errors.js';
 import { Link } from '../lib/router.js';
 import { useAsync } from '../lib/use-async.js';
@@ -14,7 +14,7 @@ export function BookingsPage() {
   const signedIn = useRequireSession();
   const { t } = useI18n();
   const { data, error, loading, reload } = useAsync(
-    (signal) => (signedIn ? api.bookings({ signal }) : Promise.resolve(undefined)),
+    (signal) => (signedIn ? api.bookings({}, { signal }) : Promise.resolve(undefined)),
     [signedIn],
   );
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
@@ -26,9 +26,9 @@ export function BookingsPage() {
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
       {error !== null && <Notice kind="error">{describeError(error, t)}</Notice>}
       {loading && !data && <p aria-busy="true">{t('loading')}</p>}
-      {data && data.bookings.length === 0 && <Notice>{t('noBookings')}</Notice>}
+      {data && data.items.length === 0 && <Notice>{t('noBookings')}</Notice>}
       <ul className="bookings">
-        {data?.bookings.map((b) => (
+        {data?.items.map((b) => (
           <BookingRow
             key={b.bookingId}
             booking={b}
@@ -47,8 +47,9 @@ export function BookingsPage() {
 
 function BookingRow({ booking: b, onCancelled }: { booking: Booking; onCancelled: (err: unknown) => void }) {
   const api = useApi();
-  const { t, money } = useI18n();
+  const { t, money, date: fmtDate } = useI18n();
   const stations = useStations(api);
+  const trip = useTrip(api, b.tripId);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const cancellable = b.status === 'HELD' || b.status === 'PENDING_PAYMENT' || b.status === 'CONFIRMED';
@@ -75,7 +76,12 @@ function BookingRow({ booking: b, onCancelled }: { booking: Booking; onCancelled
         <strong>
           {stationName(stations, b.from)} → {stationName(stations, b.to)}
         </strong>
-        {b.date && <span className="muted"> · {b.date}</span>}
+        {trip && (
+          <span className="muted">
+            {' '}
+            · {trip.trainName} · {fmtDate(trip.date)}
+          </span>
+        )}
         {b.reference && <span className="mono"> · {b.reference}</span>}
         <p className="muted small">
           {b.seats.map((s) => `${t('coach', { code: s.coach })} · ${s.label}`).join(', ')} · {money(b.amount)}

@@ -19,7 +19,8 @@ export function OtpPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [expired, setExpired] = useState(false);
   const [error, setError] = useState<{ text: string; released?: boolean } | null>(null);
-  const devOtp = journey.devOtp(id);
+  const sent = journey.otp(id);
+  const devOtp = sent?.devOtp;
   const now = useCallback(() => api.client.serverNow(), [api]);
   const b = booking.data;
 
@@ -31,7 +32,7 @@ export function OtpPage({ id }: { id: string }) {
     try {
       // A 429 here means too many wrong codes (the hold is released), not a crowd: no automatic retry.
       await api.verifyOtp(id, otp, { retryBusy: false });
-      journey.saveDevOtp(id, null);
+      journey.saveOtp(id, null);
       navigate(`/bookings/${encodeURIComponent(id)}/pay`);
     } catch (err) {
       setBusy(false);
@@ -49,7 +50,7 @@ export function OtpPage({ id }: { id: string }) {
           {b.expiresAt && (
             <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
           )}
-          <p>{t('otpSent')}</p>
+          <p>{sent?.sentTo ? t('otpSentTo', { phone: sent.sentTo }) : t('otpSent')}</p>
           {devOtp && (
             <aside className="dev-hint" aria-label={t('devHint')}>
               <strong>{t('devHint')}:</strong> {t('devOtp', { code: devOtp })}

@@ -37,7 +37,7 @@ export function PassengersPage({ id }: { id: string }) {
         ...(p.gender ? { gender: p.gender } : {}),
       }));
       const res = await api.confirm({ bookingId: b.bookingId, passengers: clean });
-      journey.saveDevOtp(id, res.devOtp ?? null);
+      journey.saveOtp(id, { sentTo: res.otpSentTo, ...(res.devOtp ? { devOtp: res.devOtp } : {}) });
       navigate(`/bookings/${encodeURIComponent(id)}/otp`);
     } catch (err) {
       setError(describeError(err, t));

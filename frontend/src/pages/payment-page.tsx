@@ -1,7 +1,7 @@
 /**
  * Payment with the mock provider: card, bKash or Nagad, with the test numbers on the page. Each attempt
- * has its own Idempotency-Key (reused if the same attempt is retried), so a double tap never charges twice;
- * a failed payment starts a fresh one on the next attempt, as the provider treats FAILED as final.
+ * carries an Idempotency-Key and the button is disabled while it runs, so a double tap never pays twice;
+ * after a decline or a provider error the traveller simply tries again on the same payment.
  */
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { newIdempotencyKey } from '../api/client.js';
@@ -34,12 +34,11 @@ export function PaymentPage({ id }: { id: string }) {
   const booking = useBooking(api, id);
   const [method, setMethod] = useState<PaymentMethod>('card');
   const [card, setCard] = useState({ number: '', expiry: '', cvc: '' });
-  const [wallet, setWallet] = useState('');
+  const [wallet, setWallet] = useState({ number: '', pin: '' });
   const [busy, setBusy] = useState(false);
   const [expired, setExpired] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const payment = useRef<string | null>(null);
-  const attemptKey = useRef<{ fingerprint: string; key: string } | null>(null);
   const now = useCallback(() => api.client.serverNow(), [api]);
   const b = booking.data;
 
@@ -51,44 +50,37 @@ export function PaymentPage({ id }: { id: string }) {
     const body: Omit<VerifyPaymentRequest, 'paymentId'> =
       method === 'card'
         ? { method, cardNumber: card.number.replace(/\s/g, ''), expiry: card.expiry, cvc: card.cvc }
-        : { method, walletNumber: wallet.replace(/\D/g, '') };
-    const fingerprint = JSON.stringify(body);
-    if (attemptKey.current?.fingerprint !== fingerprint) attemptKey.current = { fingerprint, key: newIdempotencyKey() };
+        : { method, walletNumber: wallet.number.replace(/[^\d+]/g, ''), pin: wallet.pin };
+    // One key per tap: the client reuses it for its own automatic retries, so a lost answer or a 429
+    // never pays twice; a new tap after a failure is a new attempt (the service refuses a key reused
+    // with another body).
+    const key = newIdempotencyKey();
     try {
-      payment.current ??= (
-        await api.initiatePayment(b.bookingId, { idempotencyKey: `${attemptKey.current.key}-init` })
-      ).paymentId;
-      const res = await api.verifyPayment({ paymentId: payment.current, ...body }, { idempotencyKey: attemptKey.current.key });
+      // Initiate is idempotent per booking: it returns the open payment, which accepts a new attempt after FAILED.
+      payment.current ??= (await api.initiatePayment(b.bookingId, { idempotencyKey: `${key}-init` })).paymentId;
+      const res = await api.verifyPayment({ paymentId: payment.current, ...body }, { idempotencyKey: key });
       if (res.status === 'SUCCEEDED') {
         navigate(`/bookings/${encodeURIComponent(id)}?paid=1`);
         return;
       }
-      payment.current = null;
-      attemptKey.current = null;
-      const reason = (res.reason ?? '').toLowerCase();
-      setError(
-        reason.includes('declin')
-          ? t('payDeclined')
-          : reason.includes('provider')
-            ? t('payProviderError')
-            : t('payFailed', { reason: res.reason ?? '' }),
-      );
+      setError(failureText(res.reason));
     } catch (err) {
-      if (isApiError(err) && (err.status === 402 || err.code.includes('DECLIN'))) {
-        payment.current = null;
-        attemptKey.current = null;
-        setError(t('payDeclined'));
-      } else if (isApiError(err) && (err.status === 502 || err.code.includes('PROVIDER'))) {
-        payment.current = null;
-        attemptKey.current = null;
-        setError(t('payProviderError'));
-      } else {
-        if (isApiError(err) && err.status === 409) payment.current = null;
-        setError(describeError(err, t));
+      if (isApiError(err) && err.code === 'BOOKING_ALREADY_PAID') {
+        navigate(`/bookings/${encodeURIComponent(id)}?paid=1`);
+        return;
       }
+      setError(describeError(err, t));
     } finally {
       setBusy(false);
     }
+  };
+
+  const failureText = (reason: string | undefined) => {
+    const r = (reason ?? '').toLowerCase();
+    if (r.includes('declin')) return t('payDeclined');
+    if (r.includes('insufficient')) return t('payInsufficient');
+    if (r.includes('provider')) return t('payProviderError');
+    return t('payFailed', { reason: reason ?? '' });
   };
 
   const methods: PaymentMethod[] = ['card', 'bkash', 'nagad'];
@@ -160,20 +152,36 @@ export function PaymentPage({ id }: { id: string }) {
                 </div>
               </>
             ) : (
-              <label className="field">
-                <span>
-                  {t(method)} · {t('walletNumber')}
-                </span>
-                <input
-                  name="walletNumber"
-                  inputMode="tel"
-                  autoComplete="tel"
-                  required
-                  placeholder="01712345678"
-                  value={wallet}
-                  onChange={(e) => setWallet(e.target.value)}
-                />
-              </label>
+              <div className="row">
+                <label className="field">
+                  <span>
+                    {t(method)} · {t('walletNumber')}
+                  </span>
+                  <input
+                    name="walletNumber"
+                    inputMode="tel"
+                    autoComplete="tel"
+                    required
+                    placeholder="01712345678"
+                    value={wallet.number}
+                    onChange={(e) => setWallet({ ...wallet, number: e.target.value })}
+                  />
+                </label>
+                <label className="field pin">
+                  <span>{t('walletPin')}</span>
+                  <input
+                    name="pin"
+                    type="password"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    required
+                    pattern="\d{4,5}"
+                    maxLength={5}
+                    value={wallet.pin}
+                    onChange={(e) => setWallet({ ...wallet, pin: e.target.value.replace(/\D/g, '') })}
+                  />
+                </label>
+              </div>
             )}
             <button type="submit" className="button primary block" disabled={busy || expired} aria-busy={busy}>
               {busy ? t('loading') : t('payButton', { amount: money(b.amount) })}
@@ -198,7 +206,7 @@ export function PaymentPage({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
-            <p className="muted small">{t('testWallet')}</p>
+            <p className="muted small">{t('testWallet', { declined: '01700000002', error: '01700009995' })}</p>
           </aside>
         </section>
       )}

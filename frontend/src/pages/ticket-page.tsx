@@ -102,12 +102,13 @@ export function TicketPage({ id }: { id: string }) {
               {ref}
             </p>
           </div>
-          {booking.qrPayload && <QrCode payload={booking.qrPayload} label={t('qrAlt', { ref })} />}
+          {/* The signed e-ticket string when the booking carries it; otherwise the reference, which a checker looks up. */}
+          {(booking.qr ?? ref) && <QrCode payload={booking.qr ?? ref} label={t('qrAlt', { ref })} />}
         </div>
         <dl className="ticket-facts">
           <div>
             <dt>{t('train')}</dt>
-            <dd>{trip ? `${trip.trainName} (${trip.trainNumber})` : (booking.trainName ?? '')}</dd>
+            <dd>{trip ? `${trip.trainName} (${trip.trainNumber})` : '…'}</dd>
           </div>
           <div>
             <dt>{t('journey')}</dt>

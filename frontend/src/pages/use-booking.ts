@@ -8,7 +8,7 @@ export function useBooking(api: Api, id: string): AsyncState<Booking> {
   const state = useAsync((signal) => api.booking(id, { signal }), [api, id]);
   if (state.data) return state;
   const hold = journey.hold(id);
-  return hold ? { ...state, data: { ...hold, passengers: [] } } : state;
+  return hold ? { ...state, data: { ...hold, passengers: [], reference: null, createdAt: '', updatedAt: '' } } : state;
 }
 
 /** Where "choose seats again" leads for a booking. */
