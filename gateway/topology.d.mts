@@ -24,6 +24,8 @@ export interface ServiceEnvOptions {
   amqpExchange?: string;
   /** Host name other services are reached at: 127.0.0.1 natively, the service name in containers. */
   serviceHost?: (name: ServiceSpec['name']) => string;
+  /** Base URL of another service when not host:default-port (tests, with ports picked at run time). */
+  serviceUrl?: (name: ServiceSpec['name']) => string;
   otpDevEcho?: boolean;
   logLevel?: string;
   trustProxy?: string;

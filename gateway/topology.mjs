@@ -71,11 +71,12 @@ export function serviceEnv(spec, options) {
     amqpUrl = 'amqp://guest:guest@127.0.0.1:5672',
     amqpExchange = 'rail.events',
     serviceHost = () => '127.0.0.1',
+    serviceUrl,
     otpDevEcho = nodeEnv !== 'production',
     logLevel = 'info',
     trustProxy = '127.0.0.1,::1',
   } = options ?? {};
-  const url = (name) => `http://${serviceHost(name)}:${serviceSpec(name).port}`;
+  const url = (name) => serviceUrl?.(name) ?? `http://${serviceHost(name)}:${serviceSpec(name).port}`;
   const env = {
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,

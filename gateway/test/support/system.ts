@@ -1,0 +1,212 @@
+/**
+ * startSystem(): the real services behind the real nginx, for whole-system tests through the gateway.
+ * Each run gets its own PostgreSQL databases (dropped afterwards), Redis key prefix (its keys deleted
+ * afterwards) and RabbitMQ exchange (deleted afterwards), so it never touches anyone else's data. Services
+ * run from their TypeScript sources (no build), on free ports, with the environment the native run uses
+ * (gateway/topology.mjs). Services that have not landed yet are left out, and `present` says which did.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
+import { createTestDatabase, type TestDatabase } from '@rail/db';
+import { createRedis } from '@rail/redis';
+import { ROOT, SERVICES, isServicePresent, serviceEnv, type ServiceSpec } from '../../topology.mjs';
+import type { GatewaySettings, Upstreams } from '../../render.mjs';
+import { freePort, startGateway, waitForHttp, type GatewayHandle } from './gateway.js';
+
+type ServiceName = ServiceSpec['name'];
+
+export interface Instance {
+  service: ServiceName;
+  port: number;
+  url: string;
+  /** Last lines the process wrote, for failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export interface SystemOptions {
+  /** Services to run (default: every present one). */
+  services?: ServiceName[];
+  bookingReplicas?: number;
+  /** Gateway settings over generous test defaults. */
+  settings?: Partial<GatewaySettings>;
+  /** Extra environment for every service (e.g. HOLD_TTL_SECONDS). */
+  env?: Record<string, string>;
+  /** Load the catalogue seed into the train database before the services start. */
+  seed?: boolean;
+}
+
+export interface RunningSystem {
+  url: string;
+  gateway: GatewayHandle;
+  present: ServiceName[];
+  instances: Instance[];
+  amqpExchange: string;
+  redisKeyPrefix: string;
+  /** Stops every instance of one service (to test the gateway's answer when it is down). */
+  stopService: (name: ServiceName) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+const POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    if (lines.length > 60) lines.splice(0, lines.length - 60);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => lines.join('\n') };
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const runId = randomBytes(4).toString('hex');
+  const wanted = options.services ?? SERVICES.map((s) => s.name);
+  const specs = SERVICES.filter((s) => wanted.includes(s.name) && isServicePresent(s.name));
+  const replicas = options.bookingReplicas ?? 2;
+  const redisKeyPrefix = `gwtest:${runId}:`;
+  const amqpExchange = `rail.gwtest.${runId}`;
+
+  const databases: TestDatabase[] = [];
+  const instances: Instance[] = [];
+  let gateway: GatewayHandle | undefined;
+
+  const cleanup = async () => {
+    await gateway?.stop();
+    await Promise.all(instances.map((i) => i.stop()));
+    await Promise.all(databases.map((d) => d.drop()));
+    const redis = createRedis(REDIS_URL, { name: 'gateway-test-cleanup' });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisKeyPrefix}*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      await channel.deleteExchange(amqpExchange);
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  };
+
+  try {
+    // Ports first: every service must know where the others are before any of them starts.
+    const ports = new Map<ServiceName, number[]>();
+    for (const spec of specs) {
+      const count = spec.replicated ? replicas : 1;
+      ports.set(spec.name, await Promise.all(Array.from({ length: count }, () => freePort())));
+    }
+    const dbNames: Partial<Record<ServiceName, string>> = {};
+    for (const spec of specs.filter((s) => s.database)) {
+      const db = await createTestDatabase(`${spec.name}_gw`);
+      databases.push(db);
+      dbNames[spec.name] = new URL(db.url).pathname.slice(1);
+    }
+    const envFor = (spec: ServiceSpec, port: number) => ({
+      ...serviceEnv(spec, {
+        port,
+        nodeEnv: 'test',
+        logLevel: 'warn',
+        postgresUrl: POSTGRES,
+        databases: dbNames,
+        redisUrl: REDIS_URL,
+        redisKeyPrefix: `${redisKeyPrefix}${spec.name}:`,
+        amqpUrl: AMQP_URL,
+        amqpExchange,
+        otpDevEcho: true,
+        // A service that is not running gets an address nothing listens on, so calls fail fast.
+        serviceUrl: (name) => `http://127.0.0.1:${ports.get(name)?.[0] ?? 9}`,
+      }),
+      ...options.env,
+    });
+
+    if (options.seed && specs.some((s) => s.name === 'train')) {
+      const trainSpec = specs.find((s) => s.name === 'train') as ServiceSpec;
+      const seed = startProcess([path.join(ROOT, 'scripts', 'seed.mjs')], envFor(trainSpec, 0));
+      const code = await new Promise<number | null>((resolve) => seed.child.once('exit', resolve));
+      if (code !== 0) throw new Error(`seeding failed:\n${seed.output()}`);
+    }
+
+    for (const spec of specs) {
+      for (const port of ports.get(spec.name) ?? []) {
+        const entry = path.join(ROOT, 'services', spec.name, 'src', 'server.ts');
+        const { child, output } = startProcess(['--import', 'tsx', '--conditions=@rail/source', entry], envFor(spec, port));
+        instances.push({ service: spec.name, port, url: `http://127.0.0.1:${port}`, output, stop: () => stopProcess(child) });
+      }
+    }
+    await Promise.all(
+      instances.map((i) =>
+        waitForHttp(`${i.url}/health/ready`, 90_000, (status) => status === 200).catch((err: Error) => {
+          throw new Error(`${i.service}:${i.port} did not become ready: ${err.message}\n${i.output()}`);
+        }),
+      ),
+    );
+
+    // Services that are not running still get an upstream (a port nothing listens on): the gateway answers 502.
+    const upstreams = Object.fromEntries(
+      SERVICES.map((spec) => {
+        const list = ports.get(spec.name) ?? [9];
+        return [spec.name, list.map((p) => `127.0.0.1:${p}`)];
+      }),
+    ) as Upstreams;
+    gateway = await startGateway({
+      upstreams,
+      settings: {
+        apiAddrRate: '1000r/s',
+        apiAddrBurst: 2000,
+        apiUserRate: '1000r/s',
+        apiUserBurst: 2000,
+        strictRate: '100r/s',
+        strictBurst: 200,
+        selectAddrRate: '1000r/s',
+        selectAddrBurst: 2000,
+        selectUserRate: '100r/s',
+        selectUserBurst: 200,
+        ...options.settings,
+      },
+    });
+  } catch (err) {
+    await cleanup().catch(() => undefined);
+    throw err;
+  }
+
+  const running = gateway;
+  return {
+    url: running.url,
+    gateway: running,
+    present: specs.map((s) => s.name),
+    instances,
+    amqpExchange,
+    redisKeyPrefix,
+    stopService: async (name) => {
+      await Promise.all(instances.filter((i) => i.service === name).map((i) => i.stop()));
+    },
+    stop: cleanup,
+  };
+}
