@@ -35,7 +35,6 @@ export const seatEventRoutes: FastifyPluginAsyncTypebox<SeatEventRoutesOptions> 
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      res.write('retry: 3000\n: connected\n\n');
       let closed = false;
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
       let unsubscribe: (() => Promise<void>) | undefined;
@@ -59,6 +58,8 @@ export const seatEventRoutes: FastifyPluginAsyncTypebox<SeatEventRoutesOptions> 
         return;
       }
       if (closed) void unsubscribe();
+      // Only now are changes delivered: tell the client it may trust the stream from here on.
+      else res.write('retry: 3000\n: connected\n\n');
     },
   );
 };
