@@ -142,3 +142,14 @@ describe('GET /api/auth/.well-known/jwks.json', () => {
     expect(res.body).not.toContain('"d"');
   });
 });
+
+describe('GET /api/auth/openapi.json', () => {
+  it('documents every auth endpoint from the contract schemas', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/auth/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    for (const path of ['register', 'login', 'refresh', 'logout', 'me', 'otp/request', 'otp/verify', '.well-known/jwks.json']) {
+      expect(paths).toContain(`/api/auth/${path}`);
+    }
+  });
+});
