@@ -23,7 +23,8 @@ import { attemptOf, fromAmqpHeaders, HEADER_ATTEMPT, toAmqpHeaders } from './hea
 import { messagingMetrics, type MessagingMetrics } from './metrics.js';
 import { EventContractError, type EventHeaders } from './outbox.js';
 
-export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+/** Backoff before each retry: about 12 minutes in all, enough to ride out a short dependency outage. */
+export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
 /** Quorum-queue redeliveries (crashes, requeues) after which the broker itself dead-letters a message. */
 export const DELIVERY_LIMIT = 20;
 
@@ -87,7 +88,7 @@ interface ConsumeOptionsBase<T extends EventType> {
   events: T[];
   /** Deliveries before dead-lettering, including the first. Default retryDelaysMs.length + 1. */
   maxAttempts?: number;
-  /** Backoff before each retry; the last value repeats. Default [1000, 5000, 30000]. */
+  /** Backoff before each retry; the last value repeats. Default DEFAULT_RETRY_DELAYS_MS (1 s .. 10 min). */
   retryDelaysMs?: number[];
   /** Unacked deliveries in flight on this consumer. Default 10. */
   prefetch?: number;

@@ -1,7 +1,6 @@
 /** buildApp(deps): the notification service's Fastify app, identical in tests and production. */
 import { createApp, type App } from '@rail/http';
 import type { Logger } from '@rail/logger';
-import type { Broker } from '@rail/messaging';
 import { pingRedis, type Redis } from '@rail/redis';
 import { inboxEnabled, trustProxy, type NotificationConfig } from './config.js';
 import { createDispatcher } from './delivery/dispatcher.js';
@@ -13,8 +12,8 @@ export interface AppDeps {
   config: NotificationConfig;
   logger: Logger;
   redis: Redis;
-  /** When given, readiness requires its connection. */
-  broker?: Broker;
+  /** When given, readiness requires the broker connection. */
+  brokerConnected?: () => boolean;
 }
 
 export function buildUseCaseDeps(config: NotificationConfig, logger: Logger, redis: Redis): UseCaseDeps {
@@ -37,7 +36,7 @@ export async function buildApp(
   deps: AppDeps,
   useCaseDeps = buildUseCaseDeps(deps.config, deps.logger, deps.redis),
 ): Promise<App> {
-  const { config, logger, redis, broker } = deps;
+  const { config, logger, redis, brokerConnected } = deps;
   const app = await createApp({
     service: 'notification',
     apiPrefix: '/api/notifications',
@@ -46,10 +45,10 @@ export async function buildApp(
     description: 'Outgoing SMS and e-mail: OTPs, e-tickets, cancellation and refund notices',
     readiness: {
       redis: () => pingRedis(redis),
-      ...(broker
+      ...(brokerConnected
         ? {
             rabbitmq: async () => {
-              if (!broker.isConnected()) throw new Error('not connected');
+              if (!brokerConnected()) throw new Error('not connected');
             },
           }
         : {}),

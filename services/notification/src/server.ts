@@ -10,9 +10,17 @@ import { startConsumers } from './events/consumers.js';
 const config = loadNotificationConfig();
 const logger = createLogger({ service: 'notification', level: config.LOG_LEVEL });
 const redis = createRedis(config.REDIS_URL, { name: 'notification' });
-const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'notification' });
-
 const useCaseDeps = buildUseCaseDeps(config, logger, redis);
+
+// Readiness asks the broker (created next, so it can count into the app's metrics registry).
+const app = await buildApp({ config, logger, redis, brokerConnected: () => broker.isConnected() }, useCaseDeps);
+const broker = createBroker({
+  url: config.AMQP_URL,
+  exchange: config.AMQP_EXCHANGE,
+  logger,
+  service: 'notification',
+  metricsRegistry: app.metricsRegistry,
+});
 await startConsumers(useCaseDeps, {
   broker,
   redis,
@@ -20,7 +28,6 @@ await startConsumers(useCaseDeps, {
   queuePrefix: config.QUEUE_PREFIX,
   prefetch: config.CONSUMER_PREFETCH,
 });
-const app = await buildApp({ config, logger, redis, broker }, useCaseDeps);
 await runServer(app, {
   port: config.PORT,
   host: config.HOST,

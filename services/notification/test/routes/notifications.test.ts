@@ -193,3 +193,19 @@ describe('GET /api/notifications/ticket-key', () => {
     expect(response.json()).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
   });
 });
+
+describe('readiness', () => {
+  it('fails while the broker is disconnected and passes when it is connected', async () => {
+    let connected = false;
+    const withBroker = await buildApp({ config, logger, redis, brokerConnected: () => connected });
+    try {
+      const down = await withBroker.inject({ method: 'GET', url: '/health/ready' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toMatchObject({ checks: { rabbitmq: 'unavailable: not connected', redis: 'ok' } });
+      connected = true;
+      expect((await withBroker.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+    } finally {
+      await withBroker.close();
+    }
+  });
+});
