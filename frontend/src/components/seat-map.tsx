@@ -144,6 +144,7 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
               type="button"
               role="tab"
               id={`coach-tab-${c.coachId}`}
+              data-coach={c.code}
               aria-selected={i === activeCoach}
               aria-controls={`coach-panel-${c.coachId}`}
               tabIndex={i === activeCoach ? 0 : -1}
