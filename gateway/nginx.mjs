@@ -29,11 +29,11 @@ export function nginxBinary() {
 export function writeNginxConfig(options) {
   const { runDir } = options;
   const confDir = path.join(runDir, 'conf');
-  const writable = ['temp/client_body', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi', 'cache/micro', 'logs'];
+  const writable = ['client_body_temp', 'proxy_temp', 'fastcgi_temp', 'uwsgi_temp', 'scgi_temp', 'micro_cache', 'logs'];
   mkdirSync(confDir, { recursive: true });
   for (const dir of writable) mkdirSync(path.join(runDir, dir), { recursive: true });
   if (options.user && process.getuid?.() === 0) {
-    for (const dir of ['temp', 'cache', ...writable]) chownSync(path.join(runDir, dir), NOBODY, NOBODY);
+    for (const dir of writable) chownSync(path.join(runDir, dir), NOBODY, NOBODY);
   }
   const configPath = path.join(confDir, 'nginx.conf');
   writeFileSync(configPath, renderGatewayConfig(options));

@@ -301,7 +301,8 @@ export function nativeGatewayOptions({ root = ROOT, env = process.env, overrides
 export function containerGatewayOptions({ env = process.env, overrides = {} } = {}) {
   return {
     listen: String(env.GATEWAY_PORT ?? GATEWAY_PORT),
-    runDir: '/tmp/nginx',
+    // Direct children of /tmp (nginx creates one directory level, not a path): an emptyDir in Kubernetes.
+    runDir: '/tmp',
     frontendRoot: '/usr/share/nginx/html',
     mimeTypes: '/etc/nginx/mime.types',
     accessLog: '/dev/stdout',
