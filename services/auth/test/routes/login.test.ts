@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '@rail/db';
 import { createRedis } from '@rail/redis';
 import { buildApp } from '../../src/app.js';
 import { AttemptLimiter } from '../../src/security/attempt-limiter.js';
@@ -130,6 +131,25 @@ describe('POST /api/auth/login', () => {
     } finally {
       await app.close();
       dead.disconnect();
+    }
+  });
+
+  it('answers 503, not 500, when the database is unreachable', async () => {
+    const deadPool = createPool('postgres://postgres@127.0.0.1:1/auth_db');
+    const app = await buildApp({ ...ctx.deps, pool: deadPool });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'a@example.com', password: TEST_PASSWORD },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().code).toBe('DATABASE_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('2');
+      expect(res.body).not.toContain('127.0.0.1');
+    } finally {
+      await app.close();
+      await deadPool.end();
     }
   });
 });
