@@ -1,0 +1,107 @@
+/**
+ * The Kubernetes manifests and the Prometheus config describe the same system as the native run: every
+ * service (and the gateway) is a Deployment with probes, a non-root read-only container, resources and an
+ * autoscaler; ports and variable names agree with gateway/topology.mjs. Overlays are built with
+ * `kubectl kustomize` when kubectl is installed.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments, parse } from 'yaml';
+import { GATEWAY_PORT, ROOT, SERVICES, instancePorts, serviceEnv } from '../topology.mjs';
+
+const K8S = path.join(ROOT, 'infrastructure', 'k8s');
+
+interface Container {
+  image: string;
+  ports: { containerPort: number }[];
+  env?: { name: string; value?: string }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+  livenessProbe?: { httpGet: { path: string } };
+  readinessProbe?: { httpGet: { path: string } };
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+}
+interface Resource {
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    template?: { spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } } };
+    scaleTargetRef?: { name: string };
+    ports?: { port: number }[];
+  };
+  data?: Record<string, string>;
+}
+
+function load(file: string): Resource[] {
+  return parseAllDocuments(readFileSync(path.join(K8S, 'base', file), 'utf8')).map((d) => d.toJS() as Resource);
+}
+
+const kustomization = parse(readFileSync(path.join(K8S, 'base', 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+const all = kustomization.resources.flatMap(load);
+
+describe('kubernetes base', () => {
+  it.each([...SERVICES.map((s) => [s.name, s.port] as const), ['gateway', GATEWAY_PORT] as const])(
+    '%s: deployment with probes, non-root read-only container, resources, service and autoscaler',
+    (name, port) => {
+      const deployment = all.find((r) => r.kind === 'Deployment' && r.metadata.name === name);
+      const pod = deployment?.spec.template?.spec;
+      const container = pod?.containers[0];
+      expect(container?.image).toBe(`rail/${name}`);
+      expect(container?.ports[0]?.containerPort).toBe(port);
+      expect(pod?.securityContext?.runAsNonRoot).toBe(true);
+      expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(container?.securityContext?.capabilities?.drop).toEqual(['ALL']);
+      expect(container?.resources?.requests).toHaveProperty('cpu');
+      expect(container?.resources?.limits).toHaveProperty('memory');
+      expect(container?.livenessProbe?.httpGet.path).toBeDefined();
+      expect(container?.readinessProbe?.httpGet.path).toBeDefined();
+      if (name !== 'gateway') {
+        expect(container?.readinessProbe?.httpGet.path).toBe('/health/ready');
+        expect(container?.livenessProbe?.httpGet.path).toBe('/health/live');
+        expect(container?.env?.find((e) => e.name === 'PORT')?.value).toBe(String(port));
+      }
+      const service = all.find((r) => r.kind === 'Service' && r.metadata.name === name);
+      expect(service?.spec.ports?.[0]?.port).toBe(port);
+      const hpa = all.find((r) => r.kind === 'HorizontalPodAutoscaler' && r.metadata.name === name);
+      expect(hpa?.spec.scaleTargetRef?.name).toBe(name);
+    },
+  );
+
+  it('shares the native run variable names through one ConfigMap', () => {
+    const config = all.find((r) => r.kind === 'ConfigMap' && r.metadata.name === 'rail-config');
+    const perService = ['PORT', 'REDIS_KEY_PREFIX', 'DATABASE_URL'];
+    const native = Object.keys(serviceEnv(SERVICES[0] as (typeof SERVICES)[number])).filter((k) => !perService.includes(k));
+    expect(Object.keys(config?.data ?? {}).sort()).toEqual(native.sort());
+    expect(config?.data?.NODE_ENV).toBe('production');
+    expect(config?.data?.OTP_DEV_ECHO).toBe('false');
+  });
+
+  let kubectl = false;
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    kubectl = true;
+  } catch {
+    // not installed: the overlays are not built here
+  }
+  it.runIf(kubectl).each(['development', 'production'])('the %s overlay builds', (overlay) => {
+    const out = execFileSync('kubectl', ['kustomize', path.join(K8S, 'overlays', overlay)], { encoding: 'utf8' });
+    const kinds = parseAllDocuments(out).map((d) => (d.toJS() as Resource).kind);
+    expect(kinds.filter((k) => k === 'Deployment')).toHaveLength(SERVICES.length + 1);
+    expect(kinds.filter((k) => k === 'HorizontalPodAutoscaler')).toHaveLength(SERVICES.length + 1);
+  });
+});
+
+describe('prometheus (native run)', () => {
+  it('scrapes every instance the native run starts, booking replicas included', () => {
+    const config = parse(readFileSync(path.join(ROOT, 'infrastructure', 'prometheus', 'prometheus.native.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[]; labels: { service: string } }[] }[];
+    };
+    const targets = config.scrape_configs.flatMap((j) => j.static_configs);
+    for (const spec of SERVICES) {
+      const entry = targets.find((t) => t.labels.service === spec.name);
+      expect(entry?.targets).toEqual(instancePorts(spec, 3).map((p) => `127.0.0.1:${p}`));
+    }
+  });
+});
