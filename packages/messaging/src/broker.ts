@@ -210,8 +210,13 @@ export function createBroker(options: BrokerOptions): Broker {
       metrics,
       publishTimeoutMs,
     );
+    try {
+      await consumer.start(connectTimeoutMs);
+    } catch (err) {
+      await consumer.stop(0);
+      throw err;
+    }
     consumers.push(consumer);
-    await consumer.start(connectTimeoutMs);
   }
 
   return {
@@ -267,6 +272,7 @@ class Consumer<T extends EventType> {
   async start(timeoutMs: number): Promise<void> {
     await this.channel.start();
     if (!this.channel.current) await this.channel.waitFor(timeoutMs);
+    if (!this.channel.current && this.channel.lastError) throw this.channel.lastError;
     if (!this.channel.current) this.log.warn('broker unreachable: the consumer starts when it connects');
   }
 

@@ -15,6 +15,8 @@ export class ManagedChannel {
   private closed = false;
   private reopenTimer: NodeJS.Timeout | undefined;
   private waiters: Array<() => void> = [];
+  /** Why the last attempt to open failed (cleared by a success); lets callers report setup errors. */
+  lastError: unknown;
 
   constructor(
     private readonly manager: IAmqpConnectionManager,
@@ -34,7 +36,7 @@ export class ManagedChannel {
     if (this.manager.isConnected()) await this.open();
   }
 
-  /** Resolves with the channel once one is ready, or undefined after `timeoutMs`. */
+  /** Resolves with the channel once one is ready, or undefined after a failed open or `timeoutMs`. */
   async waitFor(timeoutMs: number): Promise<ConfirmChannel | undefined> {
     if (this.channel || this.closed) return this.channel;
     return new Promise((resolve) => {
@@ -59,7 +61,11 @@ export class ManagedChannel {
   }
 
   private readonly onConnect = (): void => {
-    this.open().catch((err: unknown) => this.log.error({ err, channel: this.name }, 'channel setup failed'));
+    this.open().catch((err: unknown) => {
+      this.lastError = err;
+      this.log.error({ err, channel: this.name }, 'channel setup failed');
+      for (const waiter of [...this.waiters]) waiter();
+    });
   };
 
   private open(): Promise<void> {
@@ -87,6 +93,7 @@ export class ManagedChannel {
       return;
     }
     this.channel = channel;
+    this.lastError = undefined;
     for (const waiter of [...this.waiters]) waiter();
   }
 

@@ -174,23 +174,24 @@ describe('broker', () => {
     try {
       const deliveries: boolean[] = [];
       let release: () => void = () => undefined;
-      const firstStarted = new Promise<void>((started) => {
-        void broker(proxy.urlFor(AMQP_URL)).consume({
-          queue,
-          events: ['booking.expired'],
-          retryDelaysMs: FAST,
-          handler: async (_event, ctx) => {
-            deliveries.push(ctx.redelivered);
-            if (deliveries.length === 1) {
-              started();
-              await new Promise<void>((resolve) => {
-                release = resolve;
-              });
-            }
-          },
-        });
+      let started: () => void = () => undefined;
+      const firstStarted = new Promise<void>((resolve) => {
+        started = resolve;
       });
-      await sleep(200);
+      await broker(proxy.urlFor(AMQP_URL)).consume({
+        queue,
+        events: ['booking.expired'],
+        retryDelaysMs: FAST,
+        handler: async (_event, ctx) => {
+          deliveries.push(ctx.redelivered);
+          if (deliveries.length === 1) {
+            started();
+            await new Promise<void>((resolve) => {
+              release = resolve;
+            });
+          }
+        },
+      });
       await publisher.publish(expiredEvent());
       await firstStarted;
       proxy.cut(); // the consumer's connection dies mid-handler
@@ -215,6 +216,17 @@ describe('broker', () => {
     await expect(
       b.consume({ queue: uniqueName('x'), events: ['nope' as 'booking.expired'], handler: async () => undefined }),
     ).rejects.toThrow(/unknown event type/);
+  });
+
+  it('rejects consume() when the queue exists with other arguments, instead of failing silently', async () => {
+    const queue = queueName('clash');
+    const connection = await amqplib.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue, { durable: true }); // a classic queue where a quorum queue is expected
+    await connection.close();
+    await expect(
+      broker().consume({ queue, events: ['booking.expired'], retryDelaysMs: FAST, handler: async () => undefined }),
+    ).rejects.toThrow(/PRECONDITION_FAILED/);
   });
 
   it('reports connection state for readiness', async () => {
