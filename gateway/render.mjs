@@ -290,7 +290,8 @@ export function nativeGatewayOptions({ root = ROOT, env = process.env, overrides
     errorLog: 'stderr',
     user: process.getuid?.() === 0 ? 'nobody nogroup' : null,
     upstreams: nativeUpstreams(replicas ?? bookingReplicas(env)),
-    settings: resolveSettings(env, { exposeServedBy: true, ...overrides }),
+    // Natively X-Served-By is shown unless GATEWAY_EXPOSE_SERVED_BY says otherwise (the image hides it).
+    settings: resolveSettings(env, { ...(env.GATEWAY_EXPOSE_SERVED_BY ? {} : { exposeServedBy: true }), ...overrides }),
   };
 }
 
