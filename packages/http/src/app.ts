@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, toProblem, type FieldIssue } from '@rail/errors';
 import type { Logger } from '@rail/logger';
 import { registerMetrics } from './metrics.js';
+import { isDependencyUnavailable } from './dependency-errors.js';
 import { Registry } from 'prom-client';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -129,6 +130,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         detail: 'One or more fields are invalid; see errors.',
         errors: fieldIssues(error.validationContext, error.validation as AjvIssue[]),
       });
+    } else if (!(error instanceof AppError) && isDependencyUnavailable(error)) {
+      request.log.error({ err: error }, 'a backing service is unavailable');
+      problemSource = new AppError(503, 'DEPENDENCY_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly', {
+        retryAfter: 2,
+      });
     } else if (
       !(error instanceof AppError) &&
       typeof error.statusCode === 'number' &&
@@ -139,7 +145,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       problemSource = new AppError(error.statusCode, (error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''), error.message);
     }
     const problem = toProblem(problemSource, request.id);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed');
     if (problemSource instanceof AppError && problemSource.retryAfter !== undefined) {
       reply.header('retry-after', String(Math.max(1, Math.ceil(problemSource.retryAfter))));
     }

@@ -27,6 +27,9 @@ beforeAll(async () => {
       return reply.status(201).send(request.body);
     },
   );
+  app.get('/api/demo/db-down', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  });
   app.get('/api/demo/boom', async () => {
     throw new Error('secret connection string postgres://u:p@h/db');
   });
@@ -73,6 +76,14 @@ describe('createApp', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('postgres://');
     expect(res.json().code).toBe('INTERNAL');
+  });
+
+  it('answers 503 with Retry-After when a backing store is unreachable', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/demo/db-down' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json().code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(res.body).not.toContain('5432');
   });
 
   it('answers unknown routes with a 404 problem', async () => {
