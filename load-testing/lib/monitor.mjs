@@ -32,6 +32,7 @@ function classify(pid, self) {
   if (exe.startsWith('redis-server')) return 'redis';
   if (exe === 'beam.smp' || cmd.includes('rabbitmq')) return 'rabbitmq';
   if (cmd.includes('locust')) return 'locust';
+  if (cmd.includes('scripts/start.mjs')) return 'runner';
   if (exe === 'wrk') return 'loadgen';
   const m = cmd.match(/services\/(auth|train|booking|payment|notification)\//);
   if (m) {
@@ -42,7 +43,8 @@ function classify(pid, self) {
     } catch {
       /* process gone */
     }
-    return port ? `${m[1]}:${port}` : m[1];
+    // Only the running system's instances; services started by someone's tests count as `other`.
+    return SERVICE_PORTS.includes(Number(port)) ? `${m[1]}:${port}` : null;
   }
   return null;
 }

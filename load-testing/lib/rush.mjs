@@ -36,6 +36,9 @@ export async function pickRushDay(client, { fromOffset = 1, minFreeShare = 1, tr
   );
 }
 
+/** Exponential backoff with jitter after a failure, as a well-behaved client does: 0.25 s .. 8 s. */
+const backoff = (failures) => sleep(Math.min(8000, 250 * 2 ** failures) * (0.5 + Math.random()));
+
 function shuffleInPlace(a) {
   for (let i = a.length - 1; i > 0; i -= 1) {
     const j = Math.floor(Math.random() * (i + 1));
@@ -75,6 +78,7 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
     const common = { token: u.token, xff: u.xff };
     const order = shuffleInPlace([...trips]);
     let attempts = 0;
+    let failures = 0;
     for (const trip of order) {
       let free = null;
       let conflicts = 0;
@@ -89,7 +93,7 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
           }
           if (m.status !== 200) {
             attempts += 1;
-            await sleep(250);
+            await backoff(failures++);
             continue;
           }
           free = shuffleInPlace(
@@ -139,7 +143,7 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
           continue;
         }
         rec.outcome(`select-${s.status}`);
-        if (isError(s.status)) await sleep(500);
+        if (isError(s.status)) await backoff(failures++);
         else break;
       }
       if (attempts >= maxAttempts) return rec.outcome('gave-up');

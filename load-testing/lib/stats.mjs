@@ -33,6 +33,7 @@ export class Recorder {
     this.seconds = [];
     this.outcomes = {};
     this.transportErrors = {};
+    this.errorSamples = {};
   }
 
   /** Restart the clock (e.g. after warm-up) without dropping what was recorded. */
@@ -49,6 +50,11 @@ export class Recorder {
     entry.latencies.push(res.ms);
     entry.statuses[res.status] = (entry.statuses[res.status] ?? 0) + 1;
     if (res.error) this.transportErrors[res.error] = (this.transportErrors[res.error] ?? 0) + 1;
+    if (isError(res.status)) {
+      // A few answers per failing request kind, so a report says why, not only how many.
+      const samples = (this.errorSamples[`${name} ${res.status}`] ??= []);
+      if (samples.length < 3) samples.push(res.error ?? JSON.stringify(res.body)?.slice(0, 300) ?? null);
+    }
     const sec = Math.max(0, Math.floor((performance.now() - this.t0) / 1000));
     let s = this.seconds[sec];
     if (!s) {
@@ -94,6 +100,7 @@ export class Recorder {
       requests,
       outcomes: this.outcomes,
       transportErrors: this.transportErrors,
+      errorSamples: this.errorSamples,
     };
   }
 
