@@ -148,7 +148,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
 
     if (options.seed && specs.some((s) => s.name === 'train')) {
       const trainSpec = specs.find((s) => s.name === 'train') as ServiceSpec;
-      const seed = startProcess([path.join(ROOT, 'scripts', 'seed.mjs')], envFor(trainSpec, 0));
+      const seed = startProcess([path.join(ROOT, 'scripts', 'seed.mjs')], envFor(trainSpec, trainSpec.port));
       const code = await new Promise<number | null>((resolve) => seed.child.once('exit', resolve));
       if (code !== 0) throw new Error(`seeding failed:\n${seed.output()}`);
     }
