@@ -14,6 +14,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '4000' },
     'max-attempts': { type: 'string', default: '25' },
     'no-pay': { type: 'boolean', default: false },
+    'map-refresh-after': { type: 'string', default: '5' },
     name: { type: 'string', default: 'rush' },
   },
 });
@@ -25,6 +26,7 @@ const result = await runRush({
   connections: Number(values.connections),
   maxAttempts: Number(values['max-attempts']),
   pay: !values['no-pay'],
+  mapRefreshAfter: Number(values['map-refresh-after']),
 });
 const problems = rushFailures(result);
 const p = result.params;
@@ -35,9 +37,10 @@ ${keyValueTable({
   'wall time (s)': result.summary.durationSeconds,
   'requests/s (all)': result.summary.total.rps,
   'select p50 / p99 / p99.9 (ms)': `${result.summary.requests.select?.p50} / ${result.summary.requests.select?.p99} / ${result.summary.requests.select?.p999}`,
-  'seats held / confirmed': `${r.seatsHeld} / ${r.seatsConfirmed}`,
+  'seats held / paid / confirmed': `${r.seatsHeld} / ${r.seatsPaid} / ${r.seatsConfirmed}`,
   'every free seat held after (s)': r.allHeldAfterSeconds ?? 'not reached',
-  'sold out through payment after (s)': r.soldOutThroughPaymentSeconds ?? 'not reached',
+  'every free seat paid after (s)': r.soldOutPaidSeconds ?? 'not reached',
+  'every free seat CONFIRMED after (s)': r.soldOutThroughPaymentSeconds ?? 'not reached',
   '5xx or unanswered': result.summary.total.errors,
   'double-sold (client side)': r.clientSideDoubleSold,
   'booking_db check': r.db,

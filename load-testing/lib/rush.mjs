@@ -51,7 +51,16 @@ function shuffleInPlace(a) {
  * @param {{users: object[], rampSeconds: number, connections?: number, maxAttempts?: number,
  *   pay?: boolean, day?: {date: string, trips: object[], total: number, free: number}, minFreeShare?: number}} o
  */
-export async function runRush({ users, rampSeconds, connections = 4000, maxAttempts = 25, pay = true, day, minFreeShare = 1 }) {
+export async function runRush({
+  users,
+  rampSeconds,
+  connections = 4000,
+  maxAttempts = 25,
+  pay = true,
+  day,
+  minFreeShare = 1,
+  mapRefreshAfter = 5,
+}) {
   const client = createClient({ maxSockets: connections, timeoutMs: 30_000 });
   const setup = createClient({ maxSockets: 16 });
   const chosen = day ?? (await pickRushDay(setup, { minFreeShare }));
@@ -65,6 +74,8 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
   const mon = startMonitor();
   const heldSeats = [];
   const confirmedSeats = [];
+  const paidSeats = [];
+  let paid = 0;
   const confirmedBy = new Map();
   let clientDoubleSold = 0;
   let soldOutAt = null;
@@ -83,7 +94,7 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
       let free = null;
       let conflicts = 0;
       while (attempts < maxAttempts) {
-        if (free === null || free.length === 0 || conflicts >= 3) {
+        if (free === null || free.length === 0 || conflicts >= mapRefreshAfter) {
           const m = await client.request({ ...common, path: `/api/trains/trips/${trip.tripId}/seats` });
           rec.record('seat-map', m);
           if (m.status === 429 || m.status === 503) {
@@ -117,7 +128,12 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
           heldSeats.push([Math.round(at() * 10) / 10, held]);
           if (held >= chosen.free && soldOutAt === null) soldOutAt = at();
           if (!pay) return rec.outcome('held');
-          const result = await completePurchase(client, rec, u, s.body);
+          const result = await completePurchase(client, rec, u, s.body, {
+            onPaid: () => {
+              paid += s.body.seats.length;
+              paidSeats.push([Math.round(at() * 10) / 10, paid]);
+            },
+          });
           rec.outcome(result === 'CONFIRMED' ? 'purchased' : `purchase-failed:${result}`);
           if (result === 'CONFIRMED') {
             for (const seat of s.body.seats) {
@@ -164,6 +180,7 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
   setup.close();
   const summary = rec.summary(wall);
   const confirmedAt = confirmed >= chosen.free ? confirmedSeats[confirmedSeats.length - 1][0] : null;
+  const paidAt = paid >= chosen.free ? paidSeats[paidSeats.length - 1][0] : null;
   return {
     params: {
       users: users.length,
@@ -179,13 +196,15 @@ export async function runRush({ users, rampSeconds, connections = 4000, maxAttem
     summary,
     rush: {
       seatsHeld: held,
+      seatsPaid: paid,
       seatsConfirmed: confirmed,
+      soldOutPaidSeconds: paidAt,
       allHeldAfterSeconds: soldOutAt === null ? null : Math.round(soldOutAt * 100) / 100,
       soldOutThroughPaymentSeconds: confirmedAt,
       clientSideDoubleSold: clientDoubleSold,
       db,
     },
-    series: { requests: rec.timeSeries(), held: heldSeats, confirmed: confirmedSeats },
+    series: { requests: rec.timeSeries(), held: heldSeats, paid: paidSeats, confirmed: confirmedSeats },
     system,
   };
 }

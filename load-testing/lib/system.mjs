@@ -81,7 +81,13 @@ export const PASSENGER_NAMES = ['Rahim Uddin', 'Karima Begum', 'Abdul Karim', 'N
  * The full purchase after a successful select: passengers -> OTP -> pay -> confirmed.
  * Each step is recorded under its own name. Returns the final booking status (or the failed step).
  */
-export async function completePurchase(client, rec, user, booking, { pollMs = 300, confirmTimeoutMs = 30_000 } = {}) {
+export async function completePurchase(
+  client,
+  rec,
+  user,
+  booking,
+  { pollMs = 500, confirmTimeoutMs = 15_000, onPaid = () => undefined } = {},
+) {
   const common = { token: user.token, xff: user.xff };
   const passengers = booking.seats.map((_, i) => ({
     name: PASSENGER_NAMES[i % 4],
@@ -122,6 +128,7 @@ export async function completePurchase(client, rec, user, booking, { pollMs = 30
   });
   rec.record('pay-verify', p);
   if (p.status !== 200 || p.body.status !== 'SUCCEEDED') return `pay-verify-${p.status}-${p.body?.status ?? ''}`;
+  onPaid();
   // The booking turns CONFIRMED when the payment.succeeded event arrives: poll the way a client would.
   const deadline = performance.now() + confirmTimeoutMs;
   while (performance.now() < deadline) {
@@ -131,7 +138,7 @@ export async function completePurchase(client, rec, user, booking, { pollMs = 30
     if (g.status === 200 && (g.body.status === 'EXPIRED' || g.body.status === 'CANCELLED')) return g.body.status;
     await sleep(pollMs);
   }
-  return 'confirm-timeout';
+  return 'paid-not-confirmed';
 }
 
 export function psqlJson(db, sql) {
