@@ -209,3 +209,22 @@ export const seatButton = (page: Page, seatId: number) => page.locator(`button[d
 export async function showCoach(page: Page, coachCode: string): Promise<void> {
   await page.locator(`[role=tab][data-coach="${coachCode}"]`).click();
 }
+
+/** Run a test body; on failure save a screenshot and the page's text to test-results/ to see what the traveller saw. */
+export async function explainFailure<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const dir = new URL('../../test-results/', import.meta.url);
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+    await page.screenshot({ path: new URL(`${name}.png`, dir).pathname, fullPage: true }).catch(() => undefined);
+    const text = await page
+      .locator('main')
+      .innerText({ timeout: 1000 })
+      .catch(() => '(no page text)');
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\n  at ${page.url()}\n  page said: ${text.slice(0, 600)}`,
+      { cause: err },
+    );
+  }
+}

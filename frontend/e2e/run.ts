@@ -1,11 +1,13 @@
 /**
  * `npm run test:browser -w frontend`: the browser tests against the whole system on :8080 (RAIL_BASE_URL).
- * If nothing answers there, it builds and starts the system itself (`npm start`, with a 45-second hold so
- * the expiry test can watch a real expiry; OTP echo on), waits for the gateway and the services, runs the
- * tests, and stops it again with `npm stop`. `--screenshots` runs e2e/screenshots.ts the same way.
+ * If a system is running (a live runner in .run/system.json, or the gateway answering) it is used as it is
+ * and never stopped. Otherwise this starts one (`npm start`, with a 45-second hold so the expiry test can
+ * watch a real expiry; OTP echo on), waits for the gateway and the services, runs the tests, and stops
+ * what it started (`npm stop` only when the recorded runner is in its own process group).
+ * `--screenshots` runs e2e/screenshots.ts the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_URL } from './lib.js';
@@ -40,11 +42,50 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
   });
 }
 
+const PID_FILE = path.join(root, '.run', 'system.json');
+
+/** The runner pid that `npm start` recorded, when that process is alive. */
+function recordedRunner(): number | null {
+  try {
+    const { pid } = JSON.parse(readFileSync(PID_FILE, 'utf8')) as { pid?: number };
+    if (!Number.isInteger(pid)) return null;
+    process.kill(pid!, 0);
+    return pid!;
+  } catch {
+    return null;
+  }
+}
+
+/** Process group of a pid (Linux /proc), to tell our own `npm start` from someone else's. */
+function processGroup(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return null;
+  }
+}
+
+async function waitReady(minutes: number, gaveUp: () => boolean = () => false): Promise<boolean> {
+  const deadline = Date.now() + minutes * 60_000;
+  while (!(await systemReady())) {
+    if (gaveUp() || Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return true;
+}
+
 async function main(): Promise<number> {
   let system: ChildProcess | null = null;
-  if (await systemReady()) {
+  const running = recordedRunner() !== null || (await answers(BASE_URL + '/healthz'));
+  if (running) {
+    // Someone's system (another terminal, compose, CI): use it, wait while it warms up, never stop it.
     say(`▸ using the system already running at ${BASE_URL}; rebuilding the web app it serves`);
     if ((await run('npm', ['run', 'build', '-w', 'frontend'])) !== 0) return 1;
+    if (!(await waitReady(5))) {
+      console.error(`✗ the system at ${BASE_URL} is running but not ready (gateway, catalog, auth and web app)`);
+      return 1;
+    }
   } else {
     if (process.env.RAIL_BASE_URL) {
       console.error(`✗ nothing answers at ${BASE_URL} (RAIL_BASE_URL); not starting a local system for a remote URL`);
@@ -64,16 +105,12 @@ async function main(): Promise<number> {
         OTP_DEV_ECHO: process.env.OTP_DEV_ECHO ?? 'true',
       },
     });
-    const deadline = Date.now() + 420_000;
     let exited = false;
     system.once('exit', () => (exited = true));
-    while (!(await systemReady())) {
-      if (exited || Date.now() > deadline) {
-        console.error(`✗ the system did not come up${exited ? ' (npm start exited)' : ' in 7 minutes'}; see ${logFile}`);
-        await stop(system);
-        return 1;
-      }
-      await new Promise((r) => setTimeout(r, 2000));
+    if (!(await waitReady(7, () => exited))) {
+      console.error(`✗ the system did not come up${exited ? ' (npm start exited)' : ' in 7 minutes'}; see ${logFile}`);
+      await stop(system);
+      return 1;
     }
     say('▸ system ready');
   }
@@ -93,18 +130,19 @@ async function main(): Promise<number> {
   }
 }
 
+/** Stop the system this script started, and nothing else. */
 async function stop(system: ChildProcess): Promise<void> {
-  say('▸ stopping the system (npm stop)');
-  await run('npm', ['stop']).catch(() => 1);
+  const runner = recordedRunner();
+  if (runner !== null && system.pid && processGroup(runner) === system.pid) {
+    say('▸ stopping the system we started (npm stop)');
+    await run('npm', ['stop']).catch(() => 1);
+  }
   if (system.exitCode === null && system.pid) {
-    await new Promise((r) => setTimeout(r, 2000));
-    // Still there (npm stop found no runner): end the process group we started, and only that.
-    if (system.exitCode === null) {
-      try {
-        process.kill(-system.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+    await new Promise((r) => setTimeout(r, 1000));
+    try {
+      if (system.exitCode === null) process.kill(-system.pid, 'SIGTERM'); // our own process group only
+    } catch {
+      // already gone
     }
   }
 }

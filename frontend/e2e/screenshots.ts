@@ -27,7 +27,9 @@ mkdirSync(out, { recursive: true });
 
 const browser = await launch();
 try {
-  for (const viewport of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
+  // SCREENSHOT_VIEWPORTS=phone limits the run to some widths.
+  const wanted = process.env.SCREENSHOT_VIEWPORTS?.split(',') ?? Object.keys(VIEWPORTS);
+  for (const viewport of (Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]).filter((v) => wanted.includes(v))) {
     const shot = async (page: Page, name: string) => {
       await page.evaluate(() => document.fonts.ready);
       const file = path.join(out, `${name}-${viewport}.png`);
@@ -39,7 +41,7 @@ try {
     const anon = await newContext(browser, viewport);
     const p0 = await anon.newPage();
     await p0.goto('/login');
-    await p0.getByRole('heading', { name: 'Log in' }).waitFor();
+    await p0.getByRole('heading', { name: 'Log in', exact: true }).waitFor();
     await shot(p0, '01-login');
     await p0.goto('/register');
     await p0.getByRole('heading', { name: 'Create an account' }).waitFor();
@@ -54,8 +56,8 @@ try {
     const page = await context.newPage();
 
     await page.goto('/');
-    await page.getByLabel('From').fill('Dhaka');
-    await page.getByLabel('To').fill('Chattogram');
+    await page.getByLabel('From', { exact: true }).fill('Dhaka');
+    await page.getByLabel('To', { exact: true }).fill('Chattogram');
     await page.getByLabel('Date of journey').fill(date);
     await shot(page, '03-search');
     await page.getByRole('button', { name: 'Search trains' }).click();
@@ -89,7 +91,7 @@ try {
     await shot(page, '07-otp');
     await page.getByRole('button', { name: 'Verify' }).click();
 
-    await page.getByRole('heading', { name: 'Payment' }).waitFor();
+    await page.getByRole('heading', { name: 'Payment', exact: true }).waitFor();
     await page.getByRole('button', { name: '4242 4242 4242 4242' }).click();
     await shot(page, '08-payment');
     await page.getByRole('button', { name: /^Pay ৳/ }).click();

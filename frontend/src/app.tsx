@@ -39,7 +39,13 @@ function Header() {
   return (
     <header className="site-header">
       <Link to="/" className="brand">
-        <span aria-hidden="true">🚆</span> {t('appName')}
+        <svg className="brand-mark" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+          <path
+            fill="currentColor"
+            d="M12 2c-4 0-8 .5-8 4v9.5A3.5 3.5 0 0 0 7.5 19L6 20.5v.5h2.2l2-2h3.6l2 2H18v-.5L16.5 19a3.5 3.5 0 0 0 3.5-3.5V6c0-3.5-4-4-8-4Zm-4.5 15a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm3.5-7H6V6h5v4Zm2 0V6h5v4h-5Zm3.5 7a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"
+          />
+        </svg>
+        {t('appName')}
       </Link>
       <nav aria-label="Main">
         <Link to="/" aria-current={path === '/' ? 'page' : undefined}>

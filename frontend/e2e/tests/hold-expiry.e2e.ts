@@ -16,6 +16,7 @@ import {
   seatButton,
   showCoach,
   signIn,
+  explainFailure,
 } from '../lib.js';
 
 let browser: Browser;
@@ -35,56 +36,58 @@ test('when the hold expires the traveller is told the seats were released', { ti
   const context = await newContext(browser, 'phone');
   await signIn(context, tokens);
   const page = await context.newPage();
-  await page.clock.install();
-  await page.goto(`/trips/${map.tripId}/seats?from=${map.from}&to=${map.to}`);
-  await showCoach(page, coach);
-  await seatButton(page, seatId).click();
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/bookings/seats/select')),
-    page.getByRole('button', { name: /^Hold 1 seat/ }).click(),
-  ]);
-  const hold = (await response.json()) as { bookingId: string; expiresAt: string };
-  await page.getByRole('heading', { name: 'Passenger details' }).waitFor();
-  await page.getByText('When the timer reaches zero your seats are released').waitFor();
+  await explainFailure(page, 'hold-expiry', async () => {
+    await page.clock.install();
+    await page.goto(`/trips/${map.tripId}/seats?from=${map.from}&to=${map.to}`);
+    await showCoach(page, coach);
+    await seatButton(page, seatId).click();
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/bookings/seats/select')),
+      page.getByRole('button', { name: /^Hold 1 seat/ }).click(),
+    ]);
+    const hold = (await response.json()) as { bookingId: string; expiresAt: string };
+    await page.getByRole('heading', { name: 'Passenger details' }).waitFor();
+    await page.getByText('When the timer reaches zero your seats are released').waitFor();
 
-  const leftMs = Date.parse(hold.expiresAt) - Date.now();
-  const real = leftMs <= 60_000;
-  // A short real hold: let the page's clock run on its own. A long one: jump the page's clock past it.
-  if (!real) await page.clock.fastForward(leftMs + 1500);
+    const leftMs = Date.parse(hold.expiresAt) - Date.now();
+    const real = leftMs <= 60_000;
+    // A short real hold: let the page's clock run on its own. A long one: jump the page's clock past it.
+    if (!real) await page.clock.fastForward(leftMs + 1500);
 
-  const alert = page.getByRole('alert').filter({ hasText: 'Time is up' });
-  await alert.waitFor({ timeout: real ? leftMs + 15_000 : 10_000 });
-  assert.equal(await page.getByRole('button', { name: 'Send verification code' }).isDisabled(), true);
+    const alert = page.getByRole('alert').filter({ hasText: 'Time is up' });
+    await alert.waitFor({ timeout: real ? leftMs + 15_000 : 10_000 });
+    assert.equal(await page.getByRole('button', { name: 'Send verification code' }).isDisabled(), true);
 
-  if (real) {
-    // The server agrees: the seat is free for the next traveller, and the booking says EXPIRED.
-    await eventually(
-      async () => {
-        const fresh = await apiOk<{ coaches: { seats: { seatId: number; status: string }[] }[] }>(
-          'GET',
-          `/api/trains/trips/${map.tripId}/seats?from=${map.from}&to=${map.to}`,
-        );
-        return fresh.coaches.flatMap((c) => c.seats).find((s) => s.seatId === seatId)?.status === 'available';
-      },
-      15_000,
-      'the seat to be free again',
-    );
-    const booking = await eventually(
-      async () => {
-        const b = await apiOk<{ status: string }>('GET', `/api/bookings/${hold.bookingId}`, undefined, tokens.token);
-        return b.status === 'EXPIRED' ? b : false;
-      },
-      15_000,
-      'the booking to expire',
-    );
-    assert.equal(booking.status, 'EXPIRED');
-  } else {
-    console.warn(
-      `hold-expiry: the system's hold is ${Math.round(leftMs / 1000)} s; checked the page with a fast-forwarded clock only`,
-    );
-  }
+    if (real) {
+      // The server agrees: the seat is free for the next traveller, and the booking says EXPIRED.
+      await eventually(
+        async () => {
+          const fresh = await apiOk<{ coaches: { seats: { seatId: number; status: string }[] }[] }>(
+            'GET',
+            `/api/trains/trips/${map.tripId}/seats?from=${map.from}&to=${map.to}`,
+          );
+          return fresh.coaches.flatMap((c) => c.seats).find((s) => s.seatId === seatId)?.status === 'available';
+        },
+        15_000,
+        'the seat to be free again',
+      );
+      const booking = await eventually(
+        async () => {
+          const b = await apiOk<{ status: string }>('GET', `/api/bookings/${hold.bookingId}`, undefined, tokens.token);
+          return b.status === 'EXPIRED' ? b : false;
+        },
+        15_000,
+        'the booking to expire',
+      );
+      assert.equal(booking.status, 'EXPIRED');
+    } else {
+      console.warn(
+        `hold-expiry: the system's hold is ${Math.round(leftMs / 1000)} s; checked the page with a fast-forwarded clock only`,
+      );
+    }
 
-  await page.getByRole('link', { name: 'Choose seats again' }).click();
-  await page.getByRole('heading', { name: 'Choose your seats' }).waitFor();
+    await page.getByRole('link', { name: 'Choose seats again' }).click();
+    await page.getByRole('heading', { name: 'Choose your seats' }).waitFor();
+  });
   await context.close();
 });

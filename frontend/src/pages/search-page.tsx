@@ -105,7 +105,7 @@ export function SearchPage() {
             {t('dateHint', { days: num(SALES_WINDOW_DAYS) })}
           </small>
         </label>
-        <div className="chips" role="group" aria-label={t('date')}>
+        <div className="chips" role="group" aria-label={t('quickDates')}>
           {days.map((d) => (
             <button key={d} type="button" className="chip" aria-pressed={d === date} onClick={() => setDate(d)}>
               {fmtDate(d)}
