@@ -163,7 +163,10 @@ if (rush) {
     barChart({
       title: 'Rush: what happened to each user, and to each select',
       bars: [
-        ...Object.entries(rush.summary.outcomes).map(([k, v]) => ({ label: `user: ${k}`, value: v })),
+        ...Object.entries(rush.summary.outcomes).map(([k, v]) => ({
+          label: k.startsWith('retried') ? k : `user: ${k}`,
+          value: v,
+        })),
         ...Object.entries(sel).map(([k, v]) => ({ label: `select answered ${k}`, value: v })),
       ],
     }),

@@ -119,9 +119,13 @@ for (const key of Object.keys(first)) {
   if (!/resident_memory|heap_size_used|eventloop_lag_p99|^pg |pool/.test(key)) continue;
   const a = first[key];
   const b = lastMinute[key] ?? 0;
+  // Bytes as MiB and seconds as ms, so the table reads at a glance.
+  const scale = key.endsWith('_bytes') ? 1 / 2 ** 20 : key.endsWith('_seconds') ? 1000 : 1;
+  const unit = key.endsWith('_bytes') ? ' MiB' : key.endsWith('_seconds') ? ' ms' : '';
+  const show = (v) => `${Math.round(v * scale * 10) / 10}${unit}`;
   flat[key] = {
-    firstMinute: Math.round(a * 1000) / 1000,
-    lastMinute: Math.round(b * 1000) / 1000,
+    firstMinute: show(a),
+    lastMinute: show(b),
     change: a ? `${Math.round(((b - a) / a) * 100)}%` : '-',
   };
 }

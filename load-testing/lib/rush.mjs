@@ -98,7 +98,7 @@ export async function runRush({
           const m = await client.request({ ...common, path: `/api/trains/trips/${trip.tripId}/seats` });
           rec.record('seat-map', m);
           if (m.status === 429 || m.status === 503) {
-            rec.outcome(`seat-map-${m.status}`);
+            rec.outcome(`retried: seat-map ${m.status}`);
             await sleep(retryAfterMs(m.headers));
             continue;
           }
@@ -154,11 +154,11 @@ export async function runRush({
         }
         if (s.status === 409 && s.body?.code === 'LIMIT_EXCEEDED') return rec.outcome('limit-exceeded');
         if (s.status === 429 || s.status === 503) {
-          rec.outcome(`select-${s.status}-retried`);
+          rec.outcome(`retried: select ${s.status}`);
           await sleep(retryAfterMs(s.headers));
           continue;
         }
-        rec.outcome(`select-${s.status}`);
+        rec.outcome(`retried: select ${s.status}`);
         if (isError(s.status)) await backoff(failures++);
         else break;
       }
