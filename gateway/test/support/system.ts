@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import amqp from 'amqplib';
+import { EVENT_TYPES } from '@rail/contracts/events';
+import { consumerQueueNames, deleteTopology } from '@rail/messaging/testing';
 import { createTestDatabase, type TestDatabase } from '@rail/db';
 import { createRedis } from '@rail/redis';
 import { ROOT, SERVICES, isServicePresent, serviceEnv, type ServiceSpec } from '../../topology.mjs';
@@ -85,6 +86,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const replicas = options.bookingReplicas ?? 2;
   const redisKeyPrefix = `gwtest:${runId}:`;
   const amqpExchange = `rail.gwtest.${runId}`;
+  const queuePrefix = `gwtest-${runId}`;
 
   const databases: TestDatabase[] = [];
   const instances: Instance[] = [];
@@ -105,14 +107,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     } finally {
       redis.disconnect();
     }
-    const connection = await amqp.connect(AMQP_URL);
-    try {
-      const channel = await connection.createChannel();
-      await channel.deleteExchange(amqpExchange);
-      await channel.close();
-    } finally {
-      await connection.close();
-    }
+    // Consumers that take QUEUE_PREFIX (notification) declared `<prefix>.<event>` queues with retries and a DLQ.
+    const queues = specs.flatMap((spec) =>
+      EVENT_TYPES.flatMap((type) => consumerQueueNames(`${queuePrefix}.${spec.name}.${type.replace('.', '-')}`)),
+    );
+    await deleteTopology(AMQP_URL, { exchange: amqpExchange, queues });
   };
 
   try {
@@ -143,6 +142,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         // A service that is not running gets an address nothing listens on, so calls fail fast.
         serviceUrl: (name) => `http://127.0.0.1:${ports.get(name)?.[0] ?? 9}`,
       }),
+      // Own queue names, so this run never competes with a development system for messages.
+      QUEUE_PREFIX: `${queuePrefix}.${spec.name}`,
       ...options.env,
     });
 
@@ -153,20 +154,27 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       if (code !== 0) throw new Error(`seeding failed:\n${seed.output()}`);
     }
 
-    for (const spec of specs) {
-      for (const port of ports.get(spec.name) ?? []) {
-        const entry = path.join(ROOT, 'services', spec.name, 'src', 'server.ts');
-        const { child, output } = startProcess(['--import', 'tsx', '--conditions=@rail/source', entry], envFor(spec, port));
-        instances.push({ service: spec.name, port, url: `http://127.0.0.1:${port}`, output, stop: () => stopProcess(child) });
+    const launch = async (group: ServiceSpec[]) => {
+      const started: Instance[] = [];
+      for (const spec of group) {
+        for (const port of ports.get(spec.name) ?? []) {
+          const entry = path.join(ROOT, 'services', spec.name, 'src', 'server.ts');
+          const { child, output } = startProcess(['--import', 'tsx', '--conditions=@rail/source', entry], envFor(spec, port));
+          started.push({ service: spec.name, port, url: `http://127.0.0.1:${port}`, output, stop: () => stopProcess(child) });
+        }
       }
-    }
-    await Promise.all(
-      instances.map((i) =>
-        waitForHttp(`${i.url}/health/ready`, 90_000, (status) => status === 200).catch((err: Error) => {
-          throw new Error(`${i.service}:${i.port} did not become ready: ${err.message}\n${i.output()}`);
-        }),
-      ),
-    );
+      instances.push(...started);
+      await Promise.all(
+        started.map((i) =>
+          waitForHttp(`${i.url}/health/ready`, 90_000, (status) => status === 200).catch((err: Error) => {
+            throw new Error(`${i.service}:${i.port} did not become ready: ${err.message}\n${i.output()}`);
+          }),
+        ),
+      );
+    };
+    // Auth first: the others fetch its signing keys at start-up, and a failed fetch is not retried for 30 s.
+    await launch(specs.filter((s) => s.name === 'auth'));
+    await launch(specs.filter((s) => s.name !== 'auth'));
 
     // Services that are not running still get an upstream (a port nothing listens on): the gateway answers 502.
     const upstreams = Object.fromEntries(
