@@ -67,6 +67,7 @@ describe('docker-compose.yml agrees with the native run', () => {
     expect(service?.depends_on?.['db-init']?.condition).toBe('service_completed_successfully');
     expect(service?.depends_on?.redis?.condition).toBe('service_healthy');
     expect(service?.depends_on?.rabbitmq?.condition).toBe('service_healthy');
+    if (name !== 'auth') expect(service?.depends_on?.auth?.condition).toBe('service_healthy');
   });
 
   it('runs booking as the same number of replicas as npm start', () => {
