@@ -129,6 +129,15 @@ for (const key of Object.keys(first)) {
     change: a ? `${Math.round(((b - a) / a) * 100)}%` : '-',
   };
 }
+// Mean CPU per process group over the run, and CPU time per answered request (the capacity plan's input).
+const cpuMean = {};
+for (const c of system.cpu)
+  for (const [k, v] of Object.entries(c)) if (k !== 't') cpuMean[k] = (cpuMean[k] ?? 0) + v / system.cpu.length;
+const cpuMsPerRequest = Object.fromEntries(
+  Object.entries(cpuMean)
+    .filter(([k]) => !['machine', 'other'].includes(k))
+    .map(([k, v]) => [k, Math.round(((v * 10) / Math.max(1, summary.total.rps)) * 1000) / 1000]),
+);
 const result = {
   params: { rate, seconds, users: users.length, trips: trips.length },
   baselines,
@@ -149,6 +158,8 @@ ${keyValueTable({
   '5xx or unanswered': summary.total.errors,
   outcomes: summary.outcomes,
   generator: gen,
+  'mean CPU % by process (100 = one core)': Object.fromEntries(Object.entries(cpuMean).map(([k, v]) => [k, Math.round(v)])),
+  'CPU ms per answered request': cpuMsPerRequest,
 })}
 
 ${requestTable(summary.requests)}

@@ -158,9 +158,9 @@ export async function runRush({
           await sleep(retryAfterMs(s.headers));
           continue;
         }
+        if (!isError(s.status)) return rec.outcome(`select refused ${s.status}`);
         rec.outcome(`retried: select ${s.status}`);
-        if (isError(s.status)) await backoff(failures++);
-        else break;
+        await backoff(failures++);
       }
       if (attempts >= maxAttempts) return rec.outcome('gave-up');
     }
