@@ -144,6 +144,8 @@ const result = {
   generator: gen,
   summary,
   flat,
+  cpuMean,
+  cpuMsPerRequest,
   series: { requests: rec.timeSeries() },
   system,
 };
