@@ -26,6 +26,7 @@ const { values } = parseArgs({
     'no-release': { type: 'boolean', default: false },
     connections: { type: 'string', default: '2000' },
     name: { type: 'string', default: 'breakpoint' },
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
 const rates = values.rates.split(',').map(Number);
@@ -36,7 +37,8 @@ const release = !values['no-release'];
 const hot = values.mode === 'hot';
 
 const users = loadTokens(Math.min(Number(values.users), 100)).slice(0, Number(values.users));
-const setup = createClient({ maxSockets: 16 });
+// The catalogue may live elsewhere when select is driven at one booking instance directly (LOAD_BASE_URL).
+const setup = createClient({ maxSockets: 16, baseUrl: process.env.LOAD_CATALOG_URL });
 const trips = [];
 for (let d = 1; d <= Number(values.days); d += 1) trips.push(...(await tripsOn(setup, dhakaDate(d))));
 for (const t of trips) t.seatIds = (await seatsOf(setup, t.tripId)).map((s) => s.seatId);
@@ -167,12 +169,13 @@ const result = {
   brokeAt: broke ? broke.rate : null,
   maxSustained: sustained ? { rate: sustained.rate, achievedRps: sustained.achievedRps, p99: sustained.p99 } : null,
   saturation: saturation(broke ?? steps[steps.length - 1]),
-  ratios: sustained
-    ? {
-        selectPerNginxStatic: Math.round((sustained.achievedRps / hello) * 1000) / 1000,
-        selectPerFastifyJwks: Math.round((sustained.achievedRps / baselines['fastify-jwks'].rps) * 1000) / 1000,
-      }
-    : null,
+  ratios:
+    sustained && hello
+      ? {
+          selectPerNginxStatic: Math.round((sustained.achievedRps / hello) * 1000) / 1000,
+          selectPerFastifyJwks: Math.round((sustained.achievedRps / baselines['fastify-jwks'].rps) * 1000) / 1000,
+        }
+      : null,
   series: { requests: overall.timeSeries() },
   trends: metricTrends(system.metrics),
   system,

@@ -11,8 +11,8 @@ export function vuAddress(i) {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-export function createClient({ baseUrl = BASE_URL, maxSockets = 512, timeoutMs = 10_000 } = {}) {
-  const url = new URL(baseUrl);
+export function createClient({ baseUrl: wanted, maxSockets = 512, timeoutMs = 10_000 } = {}) {
+  const url = new URL(wanted ?? BASE_URL);
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
 
   /**
