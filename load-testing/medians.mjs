@@ -84,7 +84,7 @@ if (rushes.length)
     join(REPORTS, 'rush-latest.json'),
     JSON.stringify(medianRun(rushes, rushRows, 'selectP99', summary.rush.median.selectP99)),
   );
-for (const name of ['soak', 'baseline', 'wrk']) {
+for (const name of ['soak', 'baseline', 'wrk', 'login-cost']) {
   const f = join(RESULTS_DIR, `${name}-latest.json`);
   if (existsSync(f)) copyFileSync(f, join(REPORTS, `${name}-latest.json`));
 }

@@ -10,6 +10,7 @@ R=load-testing/results
 mkdir -p load-testing/reports
 node load-testing/prepare-tokens.mjs --users 10000 --concurrency 16 | tail -1
 node load-testing/baseline.mjs --seconds 5 --connections 64,256
+node load-testing/login-cost.mjs --users 1000 | grep -E 'logins/s|per login'
 for i in 1 2 3; do
   node load-testing/breakpoint.mjs --rates "$RATES" --step 10 --name "breakpoint-$i" | grep -E '^rate|broke at'
 done
