@@ -1,7 +1,7 @@
 // The sales-opening rush (see lib/rush.mjs): 10,000 users, the 1,375 seats of one day, everyone
 // arriving within a few seconds; prints and saves throughput, latency, outcomes, time to sold out
 // and the double-sell check. Exits non-zero on any 5xx or double-sold seat.
-// Usage: node load-testing/rush.mjs [--users 10000] [--ramp 3] [--connections 4000] [--no-pay]
+// Usage: node load-testing/rush.mjs [--users 10000] [--ramp 3] [--connections 1500] [--no-pay]
 import { parseArgs } from 'node:util';
 import { loadTokens } from './lib/system.mjs';
 import { runRush, rushFailures } from './lib/rush.mjs';
@@ -11,7 +11,7 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '10000' },
     ramp: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '4000' },
+    connections: { type: 'string', default: '1500' },
     'max-attempts': { type: 'string', default: '25' },
     'no-pay': { type: 'boolean', default: false },
     'map-refresh-after': { type: 'string', default: '5' },

@@ -84,17 +84,44 @@ export async function runRush({
   const started = performance.now();
   const at = () => (performance.now() - started) / 1000;
 
+  const dayTrips = new Set(tripIds);
+  const pick = (a) => a[Math.floor(Math.random() * a.length)];
+
+  // One traveller: wants a seat on one route; reads the results page (micro-cached by the gateway),
+  // opens the seat map of a train that still shows seats, tries seats until one hold succeeds, goes
+  // back to the results when the map is empty, and leaves when the results show the route sold out.
   async function user(u, i) {
     await sleep((i / users.length) * rampSeconds * 1000);
     const common = { token: u.token, xff: u.xff };
-    const order = shuffleInPlace([...trips]);
+    const route = pick(trips).route;
     let attempts = 0;
     let failures = 0;
-    for (const trip of order) {
+    while (attempts < maxAttempts) {
+      const r = await client.request({
+        ...common,
+        path: `/api/trains/search?from=${route[0]}&to=${route[1]}&date=${chosen.date}`,
+      });
+      rec.record('search', r);
+      if (r.status === 429 || r.status === 503) {
+        rec.outcome(`retried: search ${r.status}`);
+        await sleep(retryAfterMs(r.headers));
+        continue;
+      }
+      if (r.status !== 200) {
+        attempts += 1;
+        rec.outcome(`retried: search ${r.status}`);
+        await backoff(failures++);
+        continue;
+      }
+      const open = r.body.trips.filter(
+        (t) => dayTrips.has(t.tripId) && t.classes.some((c) => c.seatsAvailable === null || c.seatsAvailable > 0),
+      );
+      if (open.length === 0) return rec.outcome('sold-out');
+      const trip = pick(open);
       let free = null;
       let conflicts = 0;
       while (attempts < maxAttempts) {
-        if (free === null || free.length === 0 || conflicts >= mapRefreshAfter) {
+        if (free === null || conflicts >= mapRefreshAfter) {
           const m = await client.request({ ...common, path: `/api/trains/trips/${trip.tripId}/seats` });
           rec.record('seat-map', m);
           if (m.status === 429 || m.status === 503) {
@@ -104,6 +131,7 @@ export async function runRush({
           }
           if (m.status !== 200) {
             attempts += 1;
+            rec.outcome(`retried: seat-map ${m.status}`);
             await backoff(failures++);
             continue;
           }
@@ -111,8 +139,8 @@ export async function runRush({
             m.body.coaches.flatMap((c) => c.seats.filter((s) => s.status === 'available').map((s) => s.seatId)),
           );
           conflicts = 0;
-          if (free.length === 0) break; // this train is gone: try the next one
         }
+        if (free.length === 0) break; // this train is gone: back to the results
         const want = Math.min(WANT[Math.floor(Math.random() * WANT.length)], free.length);
         const seatIds = free.slice(0, want);
         attempts += 1;
@@ -162,9 +190,8 @@ export async function runRush({
         rec.outcome(`retried: select ${s.status}`);
         await backoff(failures++);
       }
-      if (attempts >= maxAttempts) return rec.outcome('gave-up');
     }
-    rec.outcome('sold-out');
+    rec.outcome('gave-up');
   }
 
   await Promise.all(users.map((u, i) => user(u, i)));

@@ -50,7 +50,13 @@ export async function tripsOn(client, date, routes = ROUTES) {
     const body = await must(client, { path: `/api/trains/search?from=${from}&to=${to}&date=${date}` }, 'search');
     for (const t of body.trips) {
       if (!byId.has(t.tripId))
-        byId.set(t.tripId, { tripId: t.tripId, trainNumber: t.trainNumber, trainName: t.trainName, date: t.date ?? date });
+        byId.set(t.tripId, {
+          tripId: t.tripId,
+          trainNumber: t.trainNumber,
+          trainName: t.trainName,
+          date: t.date ?? date,
+          route: [from, to],
+        });
     }
   }
   return [...byId.values()];
