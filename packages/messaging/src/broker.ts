@@ -58,10 +58,18 @@ export interface ConsumeContext {
   queue: string;
   /** The transaction client when dedupe is `{ pool }`: write through it so effects and dedupe commit together. */
   db?: PoolClient;
+  /** Set when dedupe is `{ pool }`: see TransactionalConsumeContext. */
+  afterCommit?: (effect: () => Promise<void>) => void;
 }
 
 export interface TransactionalConsumeContext extends ConsumeContext {
   db: PoolClient;
+  /**
+   * Runs `effect` once the handler's transaction (effects + dedupe record) has committed, e.g. to update a
+   * cache that must never run ahead of the database. Not run when the transaction rolls back; a failing
+   * effect is logged, not retried (the event is already recorded as processed).
+   */
+  afterCommit: (effect: () => Promise<void>) => void;
 }
 
 export interface PoolDedupe {
@@ -409,16 +417,24 @@ class Consumer<T extends EventType> {
       return 'handled';
     }
     if ('pool' in dedupe) {
-      return withTransaction(dedupe.pool, async (client) => {
+      const effects: (() => Promise<void>)[] = [];
+      const outcome = await withTransaction(dedupe.pool, async (client): Promise<Outcome> => {
         // Blocks while another transaction holds the same id, so concurrent duplicates wait and then skip.
         const inserted = await client.query(
           'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
           [this.queue, envelope.id],
         );
         if (inserted.rowCount === 0) return 'duplicate';
-        await this.options.handler(envelope, { ...context, db: client });
+        const afterCommit = (effect: () => Promise<void>): void => void effects.push(effect);
+        await this.options.handler(envelope, { ...context, db: client, afterCommit });
         return 'handled';
       });
+      for (const effect of effects) {
+        await effect().catch((err: unknown) =>
+          this.log.warn({ err, eventId: envelope.id, type: envelope.type }, 'after-commit effect failed'),
+        );
+      }
+      return outcome;
     }
     const { redis, prefix } = dedupe;
     const doneKey = `${prefix}events:done:${this.queue}:${envelope.id}`;

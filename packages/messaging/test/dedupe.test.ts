@@ -93,6 +93,32 @@ describe('deduplication by event id', () => {
     expect(await effectsFor(event.data.bookingId)).toBe(1);
   });
 
+  it('with { pool }: afterCommit effects run once the transaction committed, never after a rollback', async () => {
+    const event = expiredEvent();
+    const mine = event.id;
+    const queue = queueName('pool-after-commit');
+    const seen: { attempt: number; committed: number }[] = [];
+    await broker.consume({
+      queue,
+      events: ['booking.expired'],
+      retryDelaysMs: FAST,
+      dedupe: { pool },
+      handler: async (event, ctx) => {
+        if (event.id !== mine) return;
+        await ctx.db.query('INSERT INTO effects (booking_id) VALUES ($1)', [event.data.bookingId]);
+        const attempt = ctx.attempt;
+        // Another connection sees the row only after commit: proves the effect runs after it.
+        ctx.afterCommit(async () => void seen.push({ attempt, committed: await effectsFor(event.data.bookingId) }));
+        if (attempt === 1) throw new Error('rolled back');
+      },
+    });
+    await broker.publish(event);
+    await waitFor(() => seen.length === 1, 5_000, 'the after-commit effect');
+    await broker.publish(event);
+    await sleep(300);
+    expect(seen).toEqual([{ attempt: 2, committed: 1 }]);
+  });
+
   it('with { redis }: concurrent and later duplicates run the handler once', async () => {
     const event = expiredEvent();
     const mine = event.id;
