@@ -8,6 +8,8 @@ export const PaymentConfigSchema = Type.Object({
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   AMQP_URL: devDefault(Type.String({ minLength: 1 }), 'amqp://guest:guest@127.0.0.1:5672'),
   AMQP_EXCHANGE: Type.String({ minLength: 1, default: 'rail.events' }),
+  /** Consumer queues are `<QUEUE_PREFIX>.<event>`; test runs use their own so they never share a dev system's queues. */
+  QUEUE_PREFIX: Type.String({ default: 'payment', pattern: '^[A-Za-z0-9._-]+$' }),
   AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
   AUTH_ISSUER: Type.String({ minLength: 1, default: 'rail-auth' }),
   AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'rail' }),

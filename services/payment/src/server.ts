@@ -24,7 +24,7 @@ try {
   const provider = new MockPaymentProvider({ latencyMs: config.PROVIDER_LATENCY_MS });
   const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
   const relay = startOutboxRelay({ pool, broker, logger });
-  await startConsumers({ broker, pool, provider, logger });
+  await startConsumers({ broker, pool, provider, logger, queuePrefix: config.QUEUE_PREFIX });
 
   const app = await buildApp({
     logger,

@@ -12,11 +12,13 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@rail/db';
 import { createTestIssuer, type TestIssuer } from '@rail/auth-verify/testing';
 import { consumerQueueNames, deleteTopology, startTcpProxy, type TcpProxy } from '@rail/messaging/testing';
-import { BOOKING_CANCELLED_QUEUE } from '../src/events/consumers.js';
+import { bookingCancelledQueue } from '../src/events/consumers.js';
 import { newUserId, startFakeBookingService, type FakeBookingService } from './helpers.js';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const exchange = `test.payment-server.${randomBytes(5).toString('hex')}`;
+// Its own queues: never consume (or delete) the ones of a development system on the same broker.
+const queuePrefix = `test-payment-server-${randomBytes(5).toString('hex')}`;
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
@@ -71,6 +73,7 @@ beforeAll(async () => {
       DATABASE_URL: db.url,
       AMQP_URL: proxy.urlFor(AMQP_URL),
       AMQP_EXCHANGE: exchange,
+      QUEUE_PREFIX: queuePrefix,
       AUTH_JWKS_URL: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`,
       BOOKING_SERVICE_URL: bookingService.url,
       PROVIDER_LATENCY_MS: '0',
@@ -88,7 +91,7 @@ afterAll(async () => {
   await proxy?.close();
   await bookingService?.close();
   await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
-  await deleteTopology(AMQP_URL, { exchange, queues: consumerQueueNames(BOOKING_CANCELLED_QUEUE) });
+  await deleteTopology(AMQP_URL, { exchange, queues: consumerQueueNames(bookingCancelledQueue(queuePrefix)) });
   await db?.drop();
 });
 

@@ -9,13 +9,21 @@ import type { Logger } from '@rail/logger';
 import type { PaymentProvider } from '../provider/provider.js';
 import { refundCancelledBooking } from '../use-cases/refund-cancelled-booking.js';
 
-export const BOOKING_CANCELLED_QUEUE = 'payment.booking-cancelled';
+export const DEFAULT_QUEUE_PREFIX = 'payment';
+export const BOOKING_CANCELLED_QUEUE = bookingCancelledQueue(DEFAULT_QUEUE_PREFIX);
+
+/** `<prefix>.booking-cancelled`: the prefix is the service name unless a test run gives its own. */
+export function bookingCancelledQueue(queuePrefix: string): string {
+  return `${queuePrefix}.booking-cancelled`;
+}
 
 export interface ConsumerDeps {
   broker: Broker;
   pool: Pool;
   provider: PaymentProvider;
   logger: Logger;
+  /** QUEUE_PREFIX from config (default 'payment'). */
+  queuePrefix?: string;
   /** Queue name override (tests use a random one). */
   bookingCancelledQueue?: string;
   retryDelaysMs?: number[];
@@ -23,7 +31,7 @@ export interface ConsumerDeps {
 
 export async function startConsumers(deps: ConsumerDeps): Promise<void> {
   await deps.broker.consume({
-    queue: deps.bookingCancelledQueue ?? BOOKING_CANCELLED_QUEUE,
+    queue: deps.bookingCancelledQueue ?? bookingCancelledQueue(deps.queuePrefix ?? DEFAULT_QUEUE_PREFIX),
     events: ['booking.cancelled'],
     dedupe: { pool: deps.pool },
     retryDelaysMs: deps.retryDelaysMs,
