@@ -8,6 +8,10 @@ export const BookingConfigSchema = Type.Object({
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
   REDIS_URL: devDefault(Type.String({ minLength: 1 }), 'redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: Type.String({ default: 'booking:', pattern: '^[^{}]*$' }),
+  AMQP_URL: devDefault(Type.String({ minLength: 1 }), 'amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: Type.String({ minLength: 1, default: 'rail.events' }),
+  /** Consumer queues are `<QUEUE_PREFIX>.<event>`; test runs use their own so they never share a dev system's queues. */
+  QUEUE_PREFIX: Type.String({ default: 'booking', pattern: '^[A-Za-z0-9._-]+$' }),
   TRAIN_SERVICE_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3002'),
   AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
   AUTH_ISSUER: Type.String({ default: 'rail-auth' }),

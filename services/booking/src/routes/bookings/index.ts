@@ -17,9 +17,9 @@ import {
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import type { BookingDeps } from '../../deps.js';
 import { idempotencyHooks } from '../../http/idempotency.js';
+import { cancelBooking } from '../../use-cases/cancel-booking.js';
 import { confirmSeats } from '../../use-cases/confirm-seats.js';
 import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
-import { releaseBooking } from '../../use-cases/release-booking.js';
 import { selectSeats } from '../../use-cases/select-seats.js';
 import { verifyOtp } from '../../use-cases/verify-otp.js';
 
@@ -112,12 +112,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     {
       onRequest: app.authenticate,
       schema: {
-        summary: 'Release a hold at once',
+        summary: 'Release a hold at once, or cancel a confirmed booking with a refund',
         security,
         params: BookingIdParams,
         response: { 200: ReleaseBookingResponse, ...problemResponses(400, 401, 404, 409) },
       },
     },
-    async (request) => releaseBooking(deps, requireUser(request), request.params.id),
+    async (request) => cancelBooking(deps, requireUser(request), request.params.id),
   );
 };
