@@ -1,12 +1,15 @@
 /**
  * The whole API flow through the gateway, as a user's client makes it: register -> login -> search ->
- * seat map -> select -> confirm (OTP) -> verify OTP -> initiate payment -> pay -> booking CONFIRMED ->
- * e-ticket in the notification inbox. Real services, real nginx, fresh databases (startSystem with seed).
- * Runs once every service has landed.
+ * seat map -> select -> confirm (OTP) -> verify OTP -> initiate payment -> pay -> booking CONFIRMED (the
+ * booking service consumed payment.succeeded) -> e-ticket in the notification inbox. And the failure
+ * branches on the same system: a declined card then a successful retry, and the cancellation of a
+ * confirmed booking (refund, seat free for others). The expired-hold branch needs a short hold time and
+ * has its own system (flow-expiry.test.ts). Real services, real nginx, fresh databases (startSystem with seed).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES, isServicePresent } from '../topology.mjs';
+import { CARD_DECLINED, CARD_OK, expectStatus, journey, type Traveller } from './support/flow.js';
 import { send, type Received } from './support/http.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 
@@ -29,10 +32,6 @@ function api(method: string, path: string, body?: unknown, token?: string): Prom
   });
 }
 
-function expectStatus(res: Received, ...statuses: number[]): void {
-  if (!statuses.includes(res.status)) throw new Error(`expected ${statuses.join(' or ')}, got ${res.status}: ${res.body}`);
-}
-
 beforeAll(async () => {
   if (allPresent) system = await startSystem({ seed: true, bookingReplicas: 2 });
 }, 180_000);
@@ -41,7 +40,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const journey: { bookingId?: string; token?: string; email?: string; phone?: string } = {};
+const paidJourney: { bookingId?: string; paymentId?: string; seatId?: number; traveller?: Traveller } = {};
 
 describe.runIf(allPresent)('the booking journey through the gateway', () => {
   it('registers, logs in, searches, holds a seat, confirms with the OTP and pays', async () => {
@@ -97,31 +96,66 @@ describe.runIf(allPresent)('the booking journey through the gateway', () => {
     );
     expectStatus(paid, 200);
     expect(paid.json()).toMatchObject({ status: 'SUCCEEDED' });
-    Object.assign(journey, { bookingId, token, email, phone });
+    Object.assign(paidJourney, { bookingId, paymentId, seatId: seat.seatId, traveller: { token, email, phone } });
   });
 
-  // Enable (it.skip -> it) once booking consumes payment.succeeded (issue 5): today the booking stays
-  // PENDING_PAYMENT after a successful payment, because the booking service has no event consumer yet.
-  it.skip('confirms the booking and delivers the e-ticket to the inbox', async () => {
-    const { bookingId, token, email, phone } = journey;
-    if (!bookingId || !token || !email || !phone) throw new Error('the journey did not reach payment');
-    let status = '';
-    for (let i = 0; i < 60 && status !== 'CONFIRMED'; i++) {
-      const booking = await api('GET', `/api/bookings/${bookingId}`, undefined, token);
-      status = booking.json<{ status: string }>().status;
-      if (status !== 'CONFIRMED') await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(status).toBe('CONFIRMED');
+  it('confirms the booking and delivers the e-ticket (with its reference) to the inbox', async () => {
+    const { bookingId, traveller } = paidJourney;
+    if (!bookingId || !traveller) throw new Error('the journey did not reach payment');
+    const flow = journey(system.url);
+    const confirmed = await flow.waitForBooking(traveller, bookingId, 'CONFIRMED');
+    expect(confirmed.reference).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+    const ticket = await flow.waitForMessage(traveller, 'the e-ticket', (m) => m.kind === 'ticket');
+    expect(ticket.body).toContain(confirmed.reference);
+    expect(ticket.qr).toBeTruthy();
+    // One e-ticket per channel, however the events were delivered.
+    const tickets = (await flow.inbox(traveller)).filter((m) => m.kind === 'ticket');
+    expect(new Set(tickets.map((m) => m.to)).size).toBe(tickets.length);
+  });
+});
 
-    let ticket: unknown;
-    for (let i = 0; i < 60 && !ticket; i++) {
-      for (const to of [email, phone]) {
-        const inbox = await api('GET', `/api/notifications/inbox?to=${encodeURIComponent(to)}`);
-        if (inbox.status !== 200) continue;
-        ticket ??= inbox.json<{ messages: { kind: string; body: string }[] }>().messages.find((m) => m.kind === 'ticket');
-      }
-      if (!ticket) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(ticket).toBeDefined();
+describe.runIf(allPresent)('failure branches through the gateway', () => {
+  it('a declined card leaves the booking PENDING_PAYMENT; a retry with a good card confirms it', async () => {
+    const flow = journey(system.url);
+    const traveller = await flow.register('Declined Then Paid');
+    const trip = await flow.tripTomorrow();
+    const bookingId = await flow.holdForPayment(traveller, trip, await flow.availableSeat(trip));
+    const paymentId = await flow.initiate(traveller, bookingId);
+
+    const declined = await flow.pay(traveller, paymentId, CARD_DECLINED);
+    expect(declined).toMatchObject({ status: 'FAILED', reason: expect.any(String) });
+    await flow.waitForPayment(traveller, paymentId, 'FAILED');
+    // payment.failed changes nothing: the traveller can try again while the hold lasts.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await flow.booking(traveller, bookingId)).status).toBe('PENDING_PAYMENT');
+
+    expect(await flow.pay(traveller, paymentId, CARD_OK)).toMatchObject({ status: 'SUCCEEDED' });
+    const confirmed = await flow.waitForBooking(traveller, bookingId, 'CONFIRMED');
+    const ticket = await flow.waitForMessage(traveller, 'the e-ticket', (m) => m.kind === 'ticket');
+    expect(ticket.body).toContain(confirmed.reference);
+  });
+
+  it('cancelling a confirmed booking refunds the payment and frees the seat for another traveller', async () => {
+    const { bookingId, paymentId, seatId, traveller } = paidJourney;
+    if (!bookingId || !paymentId || seatId === undefined || !traveller) throw new Error('the journey did not reach payment');
+    const flow = journey(system.url);
+    const { reference } = await flow.waitForBooking(traveller, bookingId, 'CONFIRMED');
+    const trip = await flow.tripTomorrow();
+    const other = await flow.register('Next In Line');
+    expectStatus(await flow.select(other, trip, seatId), 409);
+
+    const cancelled = await flow.api('DELETE', `/api/bookings/${bookingId}`, undefined, traveller.token);
+    expectStatus(cancelled, 200);
+    expect(cancelled.json()).toEqual({ bookingId, status: 'CANCELLED' });
+    expect((await flow.booking(traveller, bookingId)).status).toBe('CANCELLED');
+
+    // The seat is free at once.
+    expectStatus(await flow.select(other, trip, seatId), 201);
+    // booking.cancelled -> the payment service refunds -> payment.refunded -> the traveller is told.
+    const payment = await flow.waitForPayment(traveller, paymentId, 'REFUNDED');
+    const refund = await flow.waitForMessage(traveller, 'the refund notice', (m) => m.kind === 'refund');
+    expect(refund.body).toContain(payment.amount.toLocaleString('en-US'));
+    const notice = await flow.waitForMessage(traveller, 'the cancellation notice', (m) => m.kind === 'cancellation');
+    expect(notice.body).toContain(reference);
   });
 });
