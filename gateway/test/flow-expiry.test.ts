@@ -1,0 +1,53 @@
+/**
+ * The expired-hold branch of the whole API flow through the gateway, on its own system with a short hold
+ * (HOLD_TTL_SECONDS=4): the traveller starts a payment, the hold runs out, the card is charged late -> the
+ * booking stays EXPIRED, the payment is refunded (payment REFUNDED, refund notice in the inbox, no e-ticket)
+ * and the seat is free for another traveller.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICES, isServicePresent } from '../topology.mjs';
+import { CARD_OK, expectStatus, journey } from './support/flow.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+
+const allPresent = SERVICES.every((s) => isServicePresent(s.name));
+const HOLD_TTL_SECONDS = 4;
+let system: RunningSystem;
+
+beforeAll(async () => {
+  if (allPresent) {
+    system = await startSystem({
+      seed: true,
+      bookingReplicas: 1,
+      env: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), EXPIRY_INTERVAL_MS: '250' },
+    });
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe.runIf(allPresent)('a hold that expires before payment', () => {
+  it('a late successful payment is refunded, the booking stays EXPIRED and the seat is free for others', async () => {
+    const flow = journey(system.url);
+    const traveller = await flow.register('Too Slow');
+    const trip = await flow.tripTomorrow();
+    const seatId = await flow.availableSeat(trip);
+    const bookingId = await flow.holdForPayment(traveller, trip, seatId);
+    const paymentId = await flow.initiate(traveller, bookingId);
+
+    await flow.waitForBooking(traveller, bookingId, 'EXPIRED');
+    // The provider still charges the card: the payment service does not know the hold ran out.
+    expect(await flow.pay(traveller, paymentId, CARD_OK)).toMatchObject({ status: 'SUCCEEDED' });
+
+    const payment = await flow.waitForPayment(traveller, paymentId, 'REFUNDED');
+    const refund = await flow.waitForMessage(traveller, 'the refund notice', (m) => m.kind === 'refund');
+    expect(refund.body).toContain(payment.amount.toLocaleString('en-US'));
+    expect(refund.body).toContain('PAID_AFTER_EXPIRY');
+    expect(await flow.booking(traveller, bookingId)).toMatchObject({ status: 'EXPIRED', reference: null });
+    expect((await flow.inbox(traveller)).filter((m) => m.kind === 'ticket')).toEqual([]);
+
+    const other = await flow.register('Next In Line');
+    expectStatus(await flow.select(other, trip, seatId), 201);
+  });
+});
