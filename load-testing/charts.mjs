@@ -56,7 +56,7 @@ function lineChart({ title, series, xLabel, yLabel, width = 760, height = 300 })
         `<polyline fill="none" stroke="${c}" stroke-width="1.6" points="${s.points.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`,
       );
     out.push(
-      `<rect x="${m.l + 10 + i * 150}" y="${m.t + 2}" width="10" height="10" fill="${c}"/><text x="${m.l + 24 + i * 150}" y="${m.t + 11}">${esc(s.name)}</text>`,
+      `<rect x="${m.l + 10 + (i % 4) * 150}" y="${m.t + 2 + Math.floor(i / 4) * 14}" width="10" height="10" fill="${c}"/><text x="${m.l + 24 + (i % 4) * 150}" y="${m.t + 11 + Math.floor(i / 4) * 14}">${esc(s.name)}</text>`,
     );
   });
   out.push('</svg>');
@@ -148,12 +148,13 @@ if (rush) {
   save(
     'rush-seats.svg',
     lineChart({
-      title: `Rush: seats held and confirmed (of ${rush.params.seatsFree})`,
+      title: `Rush: seats held, paid and confirmed (of ${rush.params.seatsFree})`,
       xLabel: 'seconds',
       yLabel: 'seats',
       series: [
         { name: 'held', points: rush.series.held },
-        { name: 'confirmed (paid)', points: rush.series.confirmed },
+        { name: 'paid', points: rush.series.paid ?? [] },
+        { name: 'confirmed', points: rush.series.confirmed },
       ],
     }),
   );

@@ -12,9 +12,11 @@ const load = (name) => {
   const f = join(RESULTS_DIR, `${name}-latest.json`);
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
 };
+// A time that was never reached (null) counts as longer than any reached one.
 const median = (xs) => {
-  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+  const s = xs.map((x) => (typeof x === 'number' ? x : Infinity)).sort((a, b) => a - b);
+  const m = s.length ? s[Math.floor((s.length - 1) / 2)] : Infinity;
+  return Number.isFinite(m) ? m : null;
 };
 
 const bps = [1, 2, 3].map((i) => load(`breakpoint-${i}`)).filter(Boolean);

@@ -5,7 +5,7 @@
 # Usage: sh load-testing/run-final.sh [rates]
 set -u
 cd "$(dirname "$0")/.."
-RATES=${1:-50,100,150,200,300,400,500,650,800,1000}
+RATES=${1:-50,100,150,200,250,300,400,500,650}
 R=load-testing/results
 mkdir -p load-testing/reports
 node load-testing/prepare-tokens.mjs --users 10000 --concurrency 16 | tail -1
