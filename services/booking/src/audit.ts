@@ -5,12 +5,13 @@
  */
 import { createLogger } from '@rail/logger';
 import { loadBookingConfig } from './config.js';
-import { createDeps } from './runtime.js';
+import { createDeps, waitForRedis } from './runtime.js';
 import { auditTrip } from './use-cases/audit-trip.js';
 
 const config = loadBookingConfig();
 const deps = createDeps(config, createLogger({ service: 'booking-audit', level: 'warn' }));
 try {
+  await waitForRedis(deps.redis);
   let tripIds = process.argv.slice(2).map(Number);
   if (tripIds.some((id) => !Number.isInteger(id) || id < 1)) throw new Error('usage: audit [tripId ...]');
   if (tripIds.length === 0) {
@@ -33,5 +34,6 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 2;
 } finally {
-  await Promise.allSettled([deps.pool.end(), deps.redis.quit()]);
+  await deps.pool.end().catch(() => undefined);
+  deps.redis.disconnect();
 }

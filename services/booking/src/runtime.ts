@@ -25,3 +25,15 @@ export function createDeps(config: BookingConfig, logger: Logger): BookingDeps {
     logger,
   };
 }
+
+/** Waits until a client created without an offline queue is connected (commands before that fail fast). */
+export async function waitForRedis(redis: BookingDeps['redis'], timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis not ready after ${timeoutMs} ms`)), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -8,13 +8,14 @@ import { buildApp } from './app.js';
 import { loadBookingConfig, trustProxy } from './config.js';
 import { startExpiryJob } from './jobs/expiry-job.js';
 import { migrationsDir } from './migrate.js';
-import { createDeps } from './runtime.js';
+import { createDeps, waitForRedis } from './runtime.js';
 
 const config = loadBookingConfig();
 const logger = createLogger({ service: 'booking', level: config.LOG_LEVEL });
 await migrate(config.DATABASE_URL, [migrationsDir, outboxMigrationsDir], { log: (m) => logger.info(m) });
 
 const deps = createDeps(config, logger);
+await waitForRedis(deps.redis);
 const subscriber = createRedis(config.REDIS_URL, { name: 'booking:seat-events' });
 const app = await buildApp({
   ...deps,

@@ -7,7 +7,8 @@ import type { SeatEvent } from '@rail/contracts/booking';
 import type { Redis } from '@rail/redis';
 import { tripKeys } from '../redis/seat-inventory.js';
 
-type Listener = (events: SeatEvent[]) => void;
+/** Receives coalesced changes, or 'resync' when changes may have been missed (the subscriber reconnected). */
+type Listener = (events: SeatEvent[] | 'resync') => void;
 
 interface TripChannel {
   tripId: number;
@@ -26,6 +27,20 @@ export class SeatEventsHub {
     private readonly coalesceMs = 200,
   ) {
     subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    // After a reconnect, make sure every watched channel is subscribed again (SUBSCRIBE is idempotent), whatever
+    // state the connection was in when it dropped.
+    // Changes published while the connection was down are lost (pub/sub is at-most-once), so watchers are told to
+    // refetch the seat map.
+    subscriber.on('ready', () => {
+      const channels = [...this.byChannel.keys()];
+      if (channels.length === 0) return;
+      subscriber
+        .subscribe(...channels)
+        .then(() => {
+          for (const trip of this.byChannel.values()) for (const listener of trip.listeners) listener('resync');
+        })
+        .catch(() => undefined);
+    });
   }
 
   private onMessage(channel: string, message: string): void {

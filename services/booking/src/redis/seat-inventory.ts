@@ -2,6 +2,7 @@
  * Live seat inventory in Redis: thin typed wrappers over the Lua scripts (loaded once with defineCommand,
  * then called by SHA). Every key of a trip shares the hash tag `{trip:N}`; the prefix stays outside it.
  */
+import { ServiceUnavailableError } from '@rail/errors';
 import type { Redis } from '@rail/redis';
 import { COMMON, HOLD_LUA, REBUILD_LUA, RELEASE_LUA, SNAPSHOT_LUA, SWEEP_LUA, UPSERT_LUA } from './scripts.js';
 
@@ -100,7 +101,19 @@ export class SeatInventory {
     for (const [name, { lua, keys }] of Object.entries(SCRIPTS)) {
       if (typeof commands[name] !== 'function') redis.defineCommand(name, { lua: COMMON + lua, numberOfKeys: keys });
     }
-    this.scripts = Object.fromEntries(Object.keys(SCRIPTS).map((name) => [name, commands[name]!.bind(redis)])) as Record<
+    // A Redis outage is a clear 503 ("try again shortly"), never a 500 or a hang (no offline queue).
+    const guard =
+      (fn: Script): Script =>
+      (...args) =>
+        fn(...args).catch((err: unknown) => {
+          const error = new ServiceUnavailableError(
+            'Seat inventory is unavailable; try again shortly',
+            1,
+            'INVENTORY_UNAVAILABLE',
+          );
+          throw Object.assign(error, { cause: err });
+        });
+    this.scripts = Object.fromEntries(Object.keys(SCRIPTS).map((name) => [name, guard(commands[name]!.bind(redis))])) as Record<
       keyof typeof SCRIPTS,
       Script
     >;

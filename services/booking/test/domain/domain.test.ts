@@ -84,6 +84,7 @@ describe('config', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://x@db/booking_db',
       REDIS_URL: 'redis://r',
+      AMQP_URL: 'amqp://mq',
       TRAIN_SERVICE_URL: 'http://train',
       AUTH_JWKS_URL: 'http://auth/jwks',
       OTP_PEPPER: 'a-long-production-pepper',

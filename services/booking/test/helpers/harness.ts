@@ -29,6 +29,7 @@ export interface Harness {
   token: (userId: string, claims?: Record<string, unknown>) => Promise<string>;
   auth: (userId: string) => Promise<{ authorization: string }>;
   close: () => Promise<void>;
+  subscriberStatus: () => string;
 }
 
 export interface HarnessOptions {
@@ -41,9 +42,14 @@ export interface HarnessOptions {
 export async function startHarness(inventories: TripInventory[], options: HarnessOptions = {}): Promise<Harness> {
   const db: TestDatabase = await createTestDatabase('booking', [migrationsDir, outboxMigrationsDir]);
   const prefix = `test:booking:${randomBytes(4).toString('hex')}:`;
-  const pool = createPool(db.url, { max: options.poolMax ?? 20 });
+  // Small pools: many test files (and other people's) share one PostgreSQL with a 100-connection limit.
+  const pool = createPool(db.url, { max: options.poolMax ?? 4 });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'booking-test' });
   const subscriber = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'booking-test-sub' });
+  let reconnects = 0;
+  let lastError = '';
+  subscriber.on('error', (err: Error) => (lastError = err.message));
+  subscriber.on('reconnecting', () => reconnects++);
   const inventoryServer = await startInventoryServer(inventories);
   const issuer = await createTestIssuer();
   const logger = createLogger({ service: 'booking', level: process.env.LOG_LEVEL ?? 'silent' });
@@ -87,6 +93,7 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
     issuer,
     inventoryServer,
     token,
+    subscriberStatus: () => `${subscriber.status} reconnects=${reconnects} ${lastError}`,
     auth: async (userId) => ({ authorization: `Bearer ${await token(userId)}` }),
     close: async () => {
       await app.close();

@@ -18,7 +18,7 @@ const limits = makeInventory(14);
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness([hot, ...rushTrips, flush, limits], { poolMax: 20 });
+  h = await startHarness([hot, ...rushTrips, flush, limits], { poolMax: 10 });
 });
 afterAll(() => h?.close());
 
@@ -83,7 +83,7 @@ describe('concurrent selects', () => {
     });
     const responses = await Promise.all(requests.map((q) => select(q.token, q.body)));
     const counts = statuses(responses);
-    expect(Object.keys(counts).filter((s) => Number(s) >= 500)).toEqual([]);
+    expect(responses.filter((res) => res.statusCode >= 500).map((res) => res.body)).toEqual([]);
     expect(counts[201]! + counts[409]!).toBe(5000);
     expect(counts[201]).toBeGreaterThan(500);
 

@@ -176,3 +176,25 @@ describe('POST /api/bookings/seats/select', () => {
     }
   });
 });
+
+describe('Redis down', () => {
+  it('answers 503 INVENTORY_UNAVAILABLE, not 500, when Redis cannot be reached', async () => {
+    const { createRedis } = await import('@rail/redis');
+    const { SeatInventory } = await import('../../src/redis/seat-inventory.js');
+    const { selectSeats } = await import('../../src/use-cases/select-seats.js');
+    // A client pointed at a closed port, without an offline queue: exactly what a dead Redis looks like.
+    const dead = createRedis('redis://127.0.0.1:1', { name: 'dead', offlineQueue: false, extra: { retryStrategy: () => null } });
+    try {
+      const deps = { ...h.deps, seats: new SeatInventory(dead, h.prefix) };
+      await expect(selectSeats(deps, { id: 'redis-down' }, { tripId: 1, seatIds: [seat(80)] })).rejects.toMatchObject({
+        status: 503,
+        code: 'INVENTORY_UNAVAILABLE',
+        retryAfter: 1,
+      });
+      const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM bookings WHERE user_id = 'redis-down'`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      dead.disconnect();
+    }
+  });
+});

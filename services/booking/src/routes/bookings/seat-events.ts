@@ -18,7 +18,8 @@ export const seatEventRoutes: FastifyPluginAsyncTypebox<SeatEventRoutesOptions> 
     '/trips/:tripId/seat-events',
     {
       schema: {
-        summary: 'Live seat changes of a trip (text/event-stream; event "seats", data = SeatEvent[])',
+        summary:
+          'Live seat changes of a trip (text/event-stream; event "seats", data = SeatEvent[]; event "resync": changes may have been missed, refetch the seat map)',
         params: TripIdParams,
         response: problemResponses(400, 503),
       },
@@ -45,11 +46,13 @@ export const seatEventRoutes: FastifyPluginAsyncTypebox<SeatEventRoutesOptions> 
         void unsubscribe?.();
         if (!res.writableEnded) res.end();
       };
-      request.raw.on('close', cleanup);
+      // The response's 'close' means the client went away; the request's 'close' only means its body was read.
+      res.on('close', cleanup);
       try {
         unsubscribe = await hub.subscribe(
           tripId,
-          (events) => res.write(`event: seats\ndata: ${JSON.stringify(events)}\n\n`),
+          (events) =>
+            res.write(events === 'resync' ? 'event: resync\ndata: {}\n\n' : `event: seats\ndata: ${JSON.stringify(events)}\n\n`),
           cleanup,
         );
       } catch (err) {
