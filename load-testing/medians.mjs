@@ -2,6 +2,7 @@
 // runs' key figures to load-testing/reports/summary.json; the median run of each scenario is copied
 // there as <scenario>-latest.json for the charts.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULTS_DIR } from './lib/report.mjs';
@@ -90,3 +91,15 @@ for (const name of ['soak', 'baseline', 'wrk', 'login-cost']) {
   const f = join(RESULTS_DIR, `${name}-latest.json`);
   if (existsSync(f)) copyFileSync(f, join(REPORTS, `${name}-latest.json`));
 }
+// The reports are committed: keep them in the repository's format.
+execFileSync(
+  process.execPath,
+  [
+    join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+    '--write',
+    '--log-level',
+    'warn',
+    REPORTS,
+  ],
+  { stdio: 'inherit' },
+);
