@@ -44,6 +44,12 @@ export interface AuthVerifyOptions {
   jwksMaxAgeMs?: number;
   jwksCooldownMs?: number;
   jwksTimeoutMs?: number;
+  /**
+   * How many verified tokens to remember until their expiry (default 10,000; 0 turns it off). A token is
+   * accepted from memory only before its `exp`; after a key is withdrawn, tokens it signed keep working
+   * until they expire (at most the access-token lifetime), as with any stateless JWT.
+   */
+  verifiedTokenCacheSize?: number;
 }
 
 declare module 'fastify' {
@@ -93,6 +99,12 @@ export const authVerify = fp<AuthVerifyOptions>(
       });
     } else throw new Error('authVerify needs jwksUrl or jwks');
 
+    // Verified tokens, remembered until they expire: the signature check is the largest single cost of an
+    // authenticated request on the hot path, and one traveller sends many requests with the same token.
+    // Keyed by the whole token string, so any change to it misses; only successful verifications are kept.
+    const verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+    const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+
     app.decorateRequest('user', null);
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const testUser = request.headers[TEST_USER_HEADER];
@@ -105,6 +117,14 @@ export const authVerify = fp<AuthVerifyOptions>(
         throw new UnauthorizedError('Send an access token as "Authorization: Bearer <token>"', 'TOKEN_MISSING');
       }
       const token = header.replace(/^Bearer\s+/i, '');
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expiresAtMs > Date.now()) {
+          request.user = { ...hit.user };
+          return;
+        }
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, keySet, {
           issuer: options.issuer,
@@ -114,6 +134,10 @@ export const authVerify = fp<AuthVerifyOptions>(
           clockTolerance: 5,
         });
         request.user = userFromPayload(payload);
+        if (cacheSize > 0 && typeof payload.exp === 'number') {
+          if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
+          verified.set(token, { user: { ...request.user }, expiresAtMs: payload.exp * 1000 });
+        }
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
         if (err instanceof JwksUnavailableError) {

@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '@rail/http';
 import { createLogger } from '@rail/logger';
 import { authVerify, requireUser, TEST_USER_HEADER, type AuthVerifyOptions } from '../src/index.js';
@@ -51,6 +51,27 @@ describe('authVerify with a local key set', () => {
 
   it('refuses an expired token', async () => {
     await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { expiresIn: now() - 60 })), 'TOKEN_EXPIRED');
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const token = await issuer.sign({ sub: 'user-cached' }, { expiresIn: '60s' });
+    expect((await call(app, bearer(token))).statusCode).toBe(200);
+    expect((await call(app, bearer(token))).json().user.id).toBe('user-cached');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 120_000 });
+    try {
+      await expectRefused(bearer(token), 'TOKEN_EXPIRED');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not let a tampered copy of a remembered token through', async () => {
+    const token = await issuer.sign({ sub: 'user-2' });
+    expect((await call(app, bearer(token))).statusCode).toBe(200);
+    const [header, , signature] = token.split('.');
+    await expectRefused(
+      bearer(`${header}.${b64({ sub: 'admin', iss: 'rail-auth', aud: 'rail', iat: now(), exp: now() + 600 })}.${signature}`),
+    );
   });
 
   it('refuses a wrong issuer and a wrong audience', async () => {
