@@ -6,6 +6,7 @@ import { outboxMigrationsDir } from '@rail/messaging';
 import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
 import { loadBookingConfig, trustProxy } from './config.js';
+import { startEvents } from './events/start-events.js';
 import { startExpiryJob } from './jobs/expiry-job.js';
 import { migrationsDir } from './migrate.js';
 import { createDeps, waitForRedis } from './runtime.js';
@@ -25,6 +26,8 @@ const app = await buildApp({
   trustProxy: trustProxy(config),
 });
 const stopJobs = startExpiryJob(deps, config.EXPIRY_INTERVAL_MS);
+// Outbox relay (booking.* and otp.requested reach RabbitMQ) and the payment.succeeded/failed consumers.
+const events = await startEvents(deps, config, app.metricsRegistry);
 
 await runServer(app, {
   port: config.PORT,
@@ -32,6 +35,7 @@ await runServer(app, {
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onShutdown: async () => {
     await stopJobs();
+    await events.stop();
     await Promise.allSettled([deps.pool.end(), deps.redis.quit(), subscriber.quit()]);
   },
 });
