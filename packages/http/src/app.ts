@@ -87,7 +87,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    disableRequestLogging: false,
+    // One access-log line per request (below) instead of Fastify's two: half the logging cost on the hot path.
+    disableRequestLogging: true,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -103,6 +104,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // Which instance answered (service@host:port): lets tests and operators see load spread over replicas.
   // The gateway hides it from clients unless its exposeServedBy setting is on (development and tests).
   const host = hostname();
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.url;
+    const entry = { method: request.method, url, statusCode: reply.statusCode, responseTime: reply.elapsedTime, ip: request.ip };
+    if (url === '/metrics' || url.startsWith('/health/')) request.log.debug(entry, 'request completed');
+    else request.log.info(entry, 'request completed');
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const port = request.socket.localPort;
