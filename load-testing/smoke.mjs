@@ -1,44 +1,112 @@
 // CI smoke of the load scripts against a running system (`npm start`): seeds and logs in a couple
 // of hundred load users, runs a small sales-opening rush through payment, and fails on any 5xx,
 // any unanswered request or any double-sold seat (checked in booking_db). Takes seconds.
-// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5]
+// With --start and nothing answering on the gateway, it starts the system itself (npm start, in its own
+// process group, log in load-testing/results/smoke-system.log) and stops exactly that afterwards.
+// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5] [--start]
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClient } from './lib/http.mjs';
 import { prepareTokens } from './lib/tokens.mjs';
 import { loadTokens } from './lib/system.mjs';
 import { runRush, rushFailures } from './lib/rush.mjs';
 import { RESULTS_DIR, keyValueTable, requestTable, saveResult } from './lib/report.mjs';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '200' }, ramp: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200' },
+    ramp: { type: 'string', default: '5' },
+    start: { type: 'boolean', default: false },
+  },
+});
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const n = Number(values.users);
 const file = join(RESULTS_DIR, 'tokens-smoke.json');
+const probe = createClient({ maxSockets: 4, timeoutMs: 3000 });
 
-const probe = createClient({ maxSockets: 1, timeoutMs: 3000 });
-const health = await probe.request({ path: '/healthz' });
-probe.close();
-if (health.status !== 200) {
-  console.error(
-    `load smoke: the gateway does not answer /healthz (${health.status} ${health.error ?? ''}); start the system with npm start`,
-  );
-  process.exit(1);
+/** Ready = the gateway, the catalogue (seeded) and the auth keys all answer. */
+async function ready() {
+  const paths = ['/healthz', '/api/trains/stations', '/api/auth/.well-known/jwks.json'];
+  const answers = await Promise.all(paths.map((path) => probe.request({ path, xff: '10.255.255.253' })));
+  return answers.every((a) => a.status === 200);
 }
-const seeded = spawnSync(process.execPath, ['scripts/seed-users.mjs', '--count', String(n)], { stdio: 'inherit' });
-if (seeded.status !== 0) process.exit(seeded.status ?? 1);
-await prepareTokens({ users: n, concurrency: 8, file, quiet: true });
 
-const result = await runRush({
-  users: loadTokens(n, file),
-  rampSeconds: Number(values.ramp),
-  connections: 200,
-  minFreeShare: 0.3,
-});
-const problems = rushFailures(result);
-if (result.rush.seatsPaid === 0) problems.push('no booking was paid');
-// CONFIRMED follows payment through the payment.succeeded event; the system tests own that path, here it is reported.
-if (result.rush.seatsConfirmed === 0) console.warn('load smoke: paid bookings did not reach CONFIRMED within 15 s');
-const md = `# Load smoke: ${n} users over ${values.ramp} s
+let system = null;
+if (!(await ready())) {
+  if (!values.start) {
+    console.error('load smoke: the system does not answer on the gateway; start it with npm start (or pass --start)');
+    process.exit(1);
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const log = openSync(join(RESULTS_DIR, 'smoke-system.log'), 'w');
+  console.log('load smoke: starting the system (npm start)');
+  system = spawn('npm', ['start'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { LOG_LEVEL: 'warn', ...process.env },
+  });
+  const deadline = Date.now() + 7 * 60_000;
+  while (!(await ready())) {
+    if (system.exitCode !== null || Date.now() > deadline) {
+      console.error(`load smoke: the system did not come up; see ${join(RESULTS_DIR, 'smoke-system.log')}`);
+      stopSystem();
+      process.exit(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+/** Process group of a pid (Linux /proc), to tell the runner we started from anyone else's. */
+function processGroup(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stops the system this script started, and nothing else: `npm stop` only when the runner recorded in
+ * .run/system.json is in our own process group (someone may have started theirs meanwhile), then our group.
+ */
+function stopSystem() {
+  if (!system) return;
+  let recorded = null;
+  try {
+    recorded = JSON.parse(readFileSync(join(ROOT, '.run', 'system.json'), 'utf8')).pid;
+  } catch {
+    /* no recorded runner */
+  }
+  if (recorded && processGroup(recorded) === system.pid) spawnSync('npm', ['stop'], { stdio: 'inherit', timeout: 45_000 });
+  try {
+    process.kill(-system.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+}
+async function smoke() {
+  const seeded = spawnSync(process.execPath, [join(ROOT, 'scripts', 'seed-users.mjs'), '--count', String(n)], {
+    stdio: 'inherit',
+  });
+  if (seeded.status !== 0) throw new Error(`seeding load users failed (exit ${seeded.status})`);
+  await prepareTokens({ users: n, concurrency: 8, file, quiet: true });
+
+  const result = await runRush({
+    users: loadTokens(n, file),
+    rampSeconds: Number(values.ramp),
+    connections: 200,
+    minFreeShare: 0.3,
+  });
+  const problems = rushFailures(result);
+  if (result.rush.seatsPaid === 0) problems.push('no booking was paid');
+  // CONFIRMED follows payment through the payment.succeeded event; the system tests own that path, here it is reported.
+  if (result.rush.seatsConfirmed === 0) console.warn('load smoke: paid bookings did not reach CONFIRMED within 15 s');
+  const md = `# Load smoke: ${n} users over ${values.ramp} s
 
 ${keyValueTable({
   'seats held / paid / confirmed': `${result.rush.seatsHeld} / ${result.rush.seatsPaid} / ${result.rush.seatsConfirmed}`,
@@ -50,6 +118,18 @@ ${keyValueTable({
 ${requestTable(result.summary.requests)}
 
 ${problems.length ? `FAILED:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'PASSED'}
-`;
-saveResult('smoke', result, md);
-process.exit(problems.length ? 1 : 0);
+  `;
+  saveResult('smoke', result, md);
+  return problems.length ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await smoke();
+} catch (e) {
+  console.error(`load smoke: ${e.message}`);
+} finally {
+  probe.close();
+  stopSystem();
+}
+process.exit(code);
