@@ -1,6 +1,6 @@
 /**
  * Renders the texts travellers receive: the OTP SMS, the e-ticket (SMS and e-mail), the cancellation
- * and the refund notices. Pure: data in, messages out; times shown in Asia/Dhaka.
+ * and the refund notices (including "this payment will be refunded" for a payment a booking cannot take). Pure: data in, messages out; times shown in Asia/Dhaka.
  */
 import type { EventDataOf } from '@rail/contracts/events';
 import type { NotificationChannel, NotificationKind } from '@rail/contracts/notification';
@@ -113,17 +113,83 @@ export function renderTicket(data: EventDataOf<'booking.confirmed'>, qr: string)
   );
 }
 
+/**
+ * booking.cancelled reasons that are not a cancellation: a payment arrived that the booking cannot take, so
+ * booking asks payment to refund it (see booking's handle-payment-events.ts). The booking itself keeps its
+ * state; for DUPLICATE_PAYMENT it is still CONFIRMED and the ticket stays valid.
+ */
+export const REFUND_REQUEST_REASONS = [
+  'DUPLICATE_PAYMENT',
+  'PAID_AFTER_EXPIRY',
+  'PAID_AFTER_CANCELLATION',
+  'BOOKING_NOT_PAYABLE',
+] as const;
+export type RefundRequestReason = (typeof REFUND_REQUEST_REASONS)[number];
+
+export function isRefundRequest(reason: string): reason is RefundRequestReason {
+  return (REFUND_REQUEST_REASONS as readonly string[]).includes(reason);
+}
+
+/** Known cancellation reasons in the traveller's words; anything else is shown as sent. */
+const CANCEL_REASON: Record<string, string> = {
+  CANCELLED_BY_USER: 'at your request',
+  RELEASED_BY_USER: 'at your request',
+  OTP_ATTEMPTS_EXCEEDED: 'too many wrong codes were entered',
+};
+
+/** The notice for a booking.cancelled event: a cancellation, or a refund notice when only a payment is returned. */
 export function renderCancellation(data: EventDataOf<'booking.cancelled'>): OutgoingMessage[] {
+  if (isRefundRequest(data.reason)) return renderRefundRequest(data, data.reason);
   const what = data.reference ? `booking ${data.reference}` : 'your booking';
   const refund =
     data.refundAmount > 0 ? ` A refund of ${formatTaka(data.refundAmount)} goes back to your original payment method.` : '';
-  const text = `${BRAND}: ${what} has been cancelled (${data.reason}). Its seats are released.${refund}`;
-  const subject = `Cancelled: ${data.reference ? `booking ${data.reference}` : 'your booking'}`;
+  const why = CANCEL_REASON[data.reason] ?? data.reason;
+  const text = `${BRAND}: ${what} has been cancelled (${why}). Its seats are released.${refund}`;
+  const subject = `Cancelled: ${what}`;
   return both(
     data.contact,
     { kind: 'cancellation', body: text, logBody: text },
     { kind: 'cancellation', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
   );
+}
+
+function renderRefundRequest(data: EventDataOf<'booking.cancelled'>, reason: RefundRequestReason): OutgoingMessage[] {
+  const booking = data.reference ? `booking ${data.reference}` : 'your booking';
+  const amount = formatTaka(data.refundAmount);
+  const payment = data.paymentId ? ` (payment ${data.paymentId.slice(0, 8)})` : '';
+  const texts: Record<RefundRequestReason, { sentence: string; subject: string }> = {
+    DUPLICATE_PAYMENT: {
+      sentence: `we received a second payment of ${amount}${payment} for ${booking}; it will be refunded. Your booking stays confirmed and your ticket is valid.`,
+      subject: `Second payment for ${booking} will be refunded`,
+    },
+    PAID_AFTER_EXPIRY: {
+      sentence: `your hold on ${booking} expired before the payment of ${amount}${payment} arrived; the payment will be refunded. The seats were released; please book again.`,
+      subject: `Hold expired: your payment of ${amount} will be refunded`,
+    },
+    PAID_AFTER_CANCELLATION: {
+      sentence: `${booking} was already cancelled when the payment of ${amount}${payment} arrived; the payment will be refunded.`,
+      subject: `Payment for a cancelled booking will be refunded`,
+    },
+    BOOKING_NOT_PAYABLE: {
+      sentence: `the payment of ${amount}${payment} could not be applied to ${booking}; it will be refunded.`,
+      subject: `Your payment of ${amount} will be refunded`,
+    },
+  };
+  const { sentence, subject } = texts[reason];
+  const text = `${BRAND}: ${sentence} It may take a few days to appear.`;
+  return both(
+    data.contact,
+    { kind: 'refund', body: text, logBody: text },
+    { kind: 'refund', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
+  );
+}
+
+/**
+ * The once-only key of a booking.cancelled notice: a redelivery (same booking, reason and payment) sends
+ * nothing, while a later real cancellation of a booking that had a duplicate-payment notice still goes out.
+ */
+export function cancellationKey(data: Pick<EventDataOf<'booking.cancelled'>, 'bookingId' | 'reason' | 'paymentId'>): string {
+  return `cancellation:${data.bookingId}:${data.reason}:${data.paymentId ?? 'none'}`;
 }
 
 export function renderRefund(data: EventDataOf<'payment.refunded'>): OutgoingMessage[] {

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { renderCancellation, renderOtp, renderRefund, renderTicket } from '../../src/domain/render.js';
+import type { EventDataOf } from '@rail/contracts/events';
+import { cancellationKey, renderCancellation, renderOtp, renderRefund, renderTicket } from '../../src/domain/render.js';
 import { confirmedBooking } from '../helpers.js';
+
+const cancelled = (overrides: Partial<EventDataOf<'booking.cancelled'>> = {}): EventDataOf<'booking.cancelled'> => ({
+  bookingId: '6f1c1c1e-8a4a-4c1e-9b1a-2f1d3c4b5a69',
+  reference: 'K7M3QX',
+  userId: 'u',
+  contact: { phone: '+8801712345678', email: 'x@y.org', name: 'Rahim' },
+  tripId: 42,
+  seatIds: [1],
+  reason: 'CANCELLED_BY_USER',
+  paymentId: '7f1c1c1e-8a4a-4c1e-9b1a-2f1d3c4b5a69',
+  refundAmount: 1530,
+  ...overrides,
+});
 
 describe('rendering', () => {
   it('renders the OTP SMS to the +880 number with the code, and a log text without it', () => {
@@ -69,5 +83,56 @@ describe('rendering', () => {
     });
     expect(refund).toMatchObject({ channel: 'email', to: 'x@y.org', subject: 'Refund of BDT 765' });
     expect(refund!.body).toContain('hold expired before payment');
+  });
+
+  it('a user cancellation says so in words, with the refund', () => {
+    const [sms, email] = renderCancellation(cancelled());
+    expect(sms).toMatchObject({ kind: 'cancellation', channel: 'sms' });
+    expect(sms!.body).toContain('booking K7M3QX has been cancelled (at your request)');
+    expect(sms!.body).toContain('A refund of BDT 1,530');
+    expect(email).toMatchObject({ kind: 'cancellation', subject: 'Cancelled: booking K7M3QX' });
+  });
+
+  it('DUPLICATE_PAYMENT is a refund notice for the second payment, not a cancellation', () => {
+    const messages = renderCancellation(cancelled({ reason: 'DUPLICATE_PAYMENT', refundAmount: 765 }));
+    expect(messages.map((m) => m.kind)).toEqual(['refund', 'refund']);
+    const [sms, email] = messages;
+    expect(sms!.body).toContain(
+      'we received a second payment of BDT 765 (payment 7f1c1c1e) for booking K7M3QX; it will be refunded',
+    );
+    expect(sms!.body).toContain('stays confirmed');
+    expect(sms!.body).not.toMatch(/cancel/i);
+    expect(email!.subject).toBe('Second payment for booking K7M3QX will be refunded');
+    expect(email!.body).not.toMatch(/cancel/i);
+  });
+
+  it('PAID_AFTER_EXPIRY says the hold expired before the payment arrived and the payment is refunded', () => {
+    const [sms, email] = renderCancellation(cancelled({ reason: 'PAID_AFTER_EXPIRY', reference: null }));
+    expect(sms).toMatchObject({ kind: 'refund', channel: 'sms' });
+    expect(sms!.body).toContain('your hold on your booking expired before the payment of BDT 1,530 (payment 7f1c1c1e) arrived');
+    expect(sms!.body).toContain('the payment will be refunded');
+    expect(sms!.body).not.toContain('has been cancelled');
+    expect(email!.subject).toBe('Hold expired: your payment of BDT 1,530 will be refunded');
+  });
+
+  it('PAID_AFTER_CANCELLATION and BOOKING_NOT_PAYABLE are refund notices too', () => {
+    const [afterCancel] = renderCancellation(cancelled({ reason: 'PAID_AFTER_CANCELLATION' }));
+    expect(afterCancel).toMatchObject({ kind: 'refund' });
+    expect(afterCancel!.body).toContain('booking K7M3QX was already cancelled when the payment of BDT 1,530');
+    const [notPayable] = renderCancellation(cancelled({ reason: 'BOOKING_NOT_PAYABLE' }));
+    expect(notPayable).toMatchObject({ kind: 'refund' });
+    expect(notPayable!.body).toContain('could not be applied to booking K7M3QX; it will be refunded');
+  });
+
+  it('keys a notice by booking, reason and payment', () => {
+    const duplicate = cancelled({ reason: 'DUPLICATE_PAYMENT', paymentId: '8f1c1c1e-8a4a-4c1e-9b1a-2f1d3c4b5a69' });
+    expect(cancellationKey(duplicate)).toBe(cancellationKey({ ...duplicate }));
+    expect(cancellationKey(duplicate)).not.toBe(cancellationKey(cancelled()));
+    expect(cancellationKey(duplicate)).not.toBe(
+      cancellationKey({ ...duplicate, paymentId: '9f1c1c1e-8a4a-4c1e-9b1a-2f1d3c4b5a69' }),
+    );
+    expect(cancellationKey(cancelled({ paymentId: null, reason: 'RELEASED_BY_USER' }))).toBe(
+      'cancellation:6f1c1c1e-8a4a-4c1e-9b1a-2f1d3c4b5a69:RELEASED_BY_USER:none',
+    );
   });
 });

@@ -114,6 +114,60 @@ describe('notification consumers', () => {
     expect(messages.map((m) => m.kind).sort()).toEqual(['cancellation', 'refund']);
   });
 
+  it('booking.cancelled for a duplicate payment: a refund notice once, and the later real cancellation still goes out', async () => {
+    const bookingId = randomUUID();
+    const firstPayment = randomUUID();
+    const secondPayment = randomUUID();
+    const base = {
+      bookingId,
+      reference: 'Q8N2HD',
+      userId: 'u-5',
+      contact: { phone: '01712000005' },
+      tripId: 9,
+      seatIds: [4],
+      refundAmount: 900,
+    };
+    const duplicate = buildEnvelope('booking.cancelled', { ...base, reason: 'DUPLICATE_PAYMENT', paymentId: secondPayment });
+    // a redelivery and a second event for the same refund request send nothing more
+    await broker.publish(duplicate);
+    await broker.publish(duplicate);
+    await broker.publish(buildEnvelope('booking.cancelled', { ...base, reason: 'DUPLICATE_PAYMENT', paymentId: secondPayment }));
+    await waitFor(async () => (await inbox('01712000005')).length > 0, 5_000, 'the duplicate-payment notice');
+    await sleep(300);
+    const first = await inbox('01712000005');
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ kind: 'refund' });
+    expect(first[0]!.body).toContain('second payment');
+
+    const cancellation = buildEnvelope('booking.cancelled', { ...base, reason: 'CANCELLED_BY_USER', paymentId: firstPayment });
+    await broker.publish(cancellation);
+    await broker.publish(cancellation);
+    await waitFor(async () => (await inbox('01712000005')).length === 2, 5_000, 'the cancellation');
+    await sleep(300);
+    const messages = await inbox('01712000005');
+    expect(messages.map((m) => m.kind)).toEqual(['cancellation', 'refund']);
+    expect(messages[0]!.body).toContain('booking Q8N2HD has been cancelled');
+  });
+
+  it('booking.cancelled for a payment after the hold expired: the hold-expired refund notice', async () => {
+    const event = buildEnvelope('booking.cancelled', {
+      bookingId: randomUUID(),
+      reference: null,
+      userId: 'u-6',
+      contact: { email: 'late-payer@example.com' },
+      tripId: 9,
+      seatIds: [5],
+      reason: 'PAID_AFTER_EXPIRY',
+      paymentId: randomUUID(),
+      refundAmount: 450,
+    });
+    await broker.publish(event);
+    await waitFor(async () => (await inbox('late-payer@example.com')).length > 0, 5_000, 'the expiry refund notice');
+    const [message] = await inbox('late-payer@example.com');
+    expect(message).toMatchObject({ kind: 'refund', subject: 'Hold expired: your payment of BDT 450 will be refunded' });
+    expect(message!.body).toContain('expired before the payment of BDT 450');
+  });
+
   it('an invalid event goes to the dead-letter queue and sends nothing', async () => {
     const connection = await amqplib.connect(AMQP_URL);
     const channel = await connection.createConfirmChannel();
