@@ -157,8 +157,7 @@ async function assignReference(db: PoolClient, bookingId: string, paymentId: str
 
 /**
  * booking.cancelled carrying the payment to refund, once per payment whatever event brought it (a second
- * payment.succeeded event for the same payment has another event id). The key is shared with
- * confirmPaidBooking, so the two paths never both ask.
+ * payment.succeeded event for the same payment has another event id).
  */
 async function requestRefundOnce(
   db: PoolClient,

@@ -1,17 +1,19 @@
 /**
  * Time-driven and payment-driven transitions against the real stores: holds expire (the next user gets the
  * seat and the database constraint accepts it), the expiry job and the sweeper, and the use-cases the
- * payment consumers will call (confirm a paid booking, cancel a confirmed one, expire one).
+ * payment.succeeded consumer runs (withTransaction + handlePaymentSucceeded + afterCommit, as the consumer does),
+ * cancelling a confirmed booking, expiring one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
+import { withTransaction } from '@rail/db';
 import { EventData } from '@rail/contracts/events';
 import { makeInventory } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 import { confirmSeats } from '../../src/use-cases/confirm-seats.js';
 import { verifyOtp } from '../../src/use-cases/verify-otp.js';
-import { confirmPaidBooking } from '../../src/use-cases/confirm-paid-booking.js';
+import { handlePaymentSucceeded, type PaymentSucceededOutcome } from '../../src/use-cases/handle-payment-events.js';
 import { cancelConfirmedBooking } from '../../src/use-cases/cancel-confirmed-booking.js';
 import { expireBooking, expireOverdueBookings, sweepRedisHolds } from '../../src/use-cases/expire-bookings.js';
 import { isReference } from '../../src/domain/reference.js';
@@ -34,6 +36,22 @@ async function events(type: string, bookingId: string): Promise<Record<string, u
     bookingId,
   ]);
   return rows.map((r) => r.envelope.data);
+}
+
+/** What the payment.succeeded consumer does: the handler in one transaction, then its Redis effect. */
+async function paid(bookingId: string, paymentId: string): Promise<PaymentSucceededOutcome> {
+  const { rows } = await h.pool.query(`SELECT user_id, amount FROM bookings WHERE id = $1`, [bookingId]);
+  const data = {
+    paymentId,
+    bookingId,
+    userId: rows[0]?.user_id ?? 'nobody',
+    amount: rows[0]?.amount ?? 1,
+    method: 'card',
+    providerReference: `test-${paymentId.slice(0, 8)}`,
+  };
+  const { result, afterCommit } = await withTransaction(h.pool, (db) => handlePaymentSucceeded(h.deps, db, data));
+  await afterCommit?.();
+  return result;
 }
 
 async function payable(userId: string, seats: number[]): Promise<string> {
@@ -103,11 +121,15 @@ describe('payment-driven use-cases', () => {
     try {
       const id = await payable('payer', [seat(20), seat(21)]);
       const paymentId = '11111111-1111-4111-8111-111111111111';
-      const first = await confirmPaidBooking(h.deps, { bookingId: id, paymentId });
-      expect(first).toMatchObject({ outcome: 'confirmed', changed: true });
+      const first = await paid(id, paymentId);
+      expect(first).toMatchObject({ outcome: 'confirmed', bookingId: id });
       expect(first.outcome === 'confirmed' && isReference(first.reference)).toBe(true);
-      const again = await confirmPaidBooking(h.deps, { bookingId: id, paymentId });
-      expect(again).toMatchObject({ outcome: 'confirmed', changed: false });
+      const again = await paid(id, paymentId);
+      expect(again).toEqual({
+        outcome: 'already-confirmed',
+        bookingId: id,
+        reference: (first as { reference: string }).reference,
+      });
       const confirmed = await events('booking.confirmed', id);
       expect(confirmed).toHaveLength(1);
       expect(Value.Check(EventData['booking.confirmed'], confirmed[0])).toBe(true);
@@ -120,8 +142,9 @@ describe('payment-driven use-cases', () => {
       expect(await auditTrip(h.deps, 41)).toEqual([]);
 
       // a second, different payment for the same booking is refunded
-      const dup = await confirmPaidBooking(h.deps, { bookingId: id, paymentId: '22222222-2222-4222-8222-222222222222' });
-      expect(dup).toMatchObject({ outcome: 'refund', reason: 'DUPLICATE_PAYMENT' });
+      const dup = await paid(id, '22222222-2222-4222-8222-222222222222');
+      expect(dup).toMatchObject({ outcome: 'refund-requested', reason: 'DUPLICATE_PAYMENT' });
+      expect((await h.pool.query(`SELECT status FROM bookings WHERE id = $1`, [id])).rows[0].status).toBe('CONFIRMED');
 
       // cancelling the confirmed booking frees the seats and asks for the refund
       const cancelled = await cancelConfirmedBooking(h.deps, { bookingId: id, reason: 'USER_REQUEST' });
@@ -141,24 +164,25 @@ describe('payment-driven use-cases', () => {
     const id = await payable('slow-payer', [seat(30)]);
     await sleep(1100);
     const paymentId = '33333333-3333-4333-8333-333333333333';
-    expect(await confirmPaidBooking(h.deps, { bookingId: id, paymentId })).toMatchObject({
-      outcome: 'refund',
-      reason: 'PAYMENT_AFTER_HOLD_ENDED',
-    });
-    expect(await confirmPaidBooking(h.deps, { bookingId: id, paymentId })).toMatchObject({ outcome: 'refund' });
+    expect(await paid(id, paymentId)).toMatchObject({ outcome: 'refund-requested', reason: 'PAID_AFTER_EXPIRY' });
+    expect(await paid(id, paymentId)).toMatchObject({ outcome: 'refund-already-requested', reason: 'PAID_AFTER_EXPIRY' });
     const refunds = (await events('booking.cancelled', id)).filter((e) => e.paymentId === paymentId);
     expect(refunds).toHaveLength(1);
     const { rows } = await h.pool.query(`SELECT status FROM bookings WHERE id = $1`, [id]);
     expect(rows[0].status).toBe('EXPIRED');
   });
 
-  it('refuses invalid transitions with a typed error and expires idempotently', async () => {
+  it('never confirms a booking that is not awaiting payment, refuses invalid transitions with a typed error and expires idempotently', async () => {
     const held = await selectSeats(h.deps, user('odd'), { tripId: 41, seatIds: [seat(40)] });
-    await expect(
-      confirmPaidBooking(h.deps, { bookingId: held.bookingId, paymentId: '44444444-4444-4444-8444-444444444444' }),
-    ).rejects.toMatchObject({
-      code: 'INVALID_TRANSITION',
-    });
+    // A payment for a HELD booking (OTP not verified) cannot confirm it: the consumer asks for a refund
+    // rather than throwing, which would only dead-letter the money.
+    const paymentId = '44444444-4444-4444-8444-444444444444';
+    expect(await paid(held.bookingId, paymentId)).toMatchObject({ outcome: 'refund-requested', reason: 'BOOKING_NOT_PAYABLE' });
+    expect((await h.pool.query(`SELECT status FROM bookings WHERE id = $1`, [held.bookingId])).rows[0].status).toBe('HELD');
+    expect(await events('booking.confirmed', held.bookingId)).toEqual([]);
+    expect(await events('booking.cancelled', held.bookingId)).toEqual([
+      expect.objectContaining({ paymentId, reason: 'BOOKING_NOT_PAYABLE' }),
+    ]);
     await expect(cancelConfirmedBooking(h.deps, { bookingId: held.bookingId, reason: 'x' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
     });
