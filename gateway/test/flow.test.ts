@@ -58,13 +58,8 @@ describe.runIf(allPresent)('the booking journey through the gateway', () => {
     const trip = search.json<{ trips: { tripId: number; from: { code: string }; to: { code: string } }[] }>().trips[0];
     if (!trip) throw new Error(`no trip from DHK to CTG tomorrow: ${search.body}`);
 
-    const map = await api('GET', `/api/trains/trips/${trip.tripId}/seats?from=${trip.from.code}&to=${trip.to.code}`);
-    expectStatus(map, 200);
-    const seat = map
-      .json<{ coaches: { seats: { seatId: number; status: string }[] }[] }>()
-      .coaches.flatMap((c) => c.seats)
-      .find((s) => s.status === 'available');
-    if (!seat) throw new Error('no available seat');
+    // The seat map, read through the gateway; the helper also remembers the seat so later tests pick another.
+    const seat = { seatId: await journey(system.url).availableSeat(trip) };
 
     const select = await api(
       'POST',

@@ -39,7 +39,15 @@ function tomorrowInDhaka(): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Seats already handed to a test, per system: the seat map's availability may be up to a second old (the
+ * catalog caches it), so a seat taken by the previous test can still show as available.
+ */
+const handedOut = new Map<string, Set<number>>();
+
 export function journey(baseUrl: string) {
+  const used = handedOut.get(baseUrl) ?? new Set<number>();
+  handedOut.set(baseUrl, used);
   const api = (method: string, path: string, body?: unknown, token?: string): Promise<Received> =>
     send(`${baseUrl}${path}`, {
       method,
@@ -89,8 +97,9 @@ export function journey(baseUrl: string) {
       const seat = map
         .json<{ coaches: { seats: { seatId: number; status: string }[] }[] }>()
         .coaches.flatMap((c) => c.seats)
-        .find((s) => s.status === 'available');
+        .find((s) => s.status === 'available' && !used.has(s.seatId));
       if (!seat) throw new Error('no available seat');
+      used.add(seat.seatId);
       return seat.seatId;
     },
 
