@@ -109,6 +109,19 @@ describe.runIf(allPresent)('the booking journey through the gateway', () => {
   });
 });
 
+describe.runIf(allPresent)('one-time codes from the auth service', () => {
+  it("reach the traveller's phone through the outbox, the broker and the notification service", async () => {
+    const flow = journey(system.url);
+    const traveller = await flow.register('Code Reader');
+    const requested = await flow.api('POST', '/api/auth/otp/request', { phone: traveller.phone, purpose: 'login' });
+    expectStatus(requested, 202);
+    const { devCode } = requested.json<{ devCode?: string }>();
+    if (!devCode) throw new Error(`no devCode echoed: ${requested.body}`);
+    const sms = await flow.waitForMessage(traveller, 'the login code SMS', (m) => m.kind === 'otp');
+    expect(sms.body).toContain(devCode);
+  });
+});
+
 describe.runIf(allPresent)('failure branches through the gateway', () => {
   it('a declined card leaves the booking PENDING_PAYMENT; a retry with a good card confirms it', async () => {
     const flow = journey(system.url);

@@ -10,6 +10,9 @@ export const AuthConfigSchema = Type.Object({
   DATABASE_URL: devDefault(Type.String({ minLength: 1 }), 'postgres://postgres@127.0.0.1:5432/auth_db'),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   REDIS_URL: devDefault(Type.String({ minLength: 1 }), 'redis://127.0.0.1:6379'),
+  /** The broker the outbox relay publishes otp.requested to (the notification service sends the SMS). */
+  AMQP_URL: devDefault(Type.String({ minLength: 1 }), 'amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: Type.String({ minLength: 1, default: 'rail.events' }),
   REDIS_KEY_PREFIX: Type.String({ default: 'auth:' }),
   TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
 

@@ -5,6 +5,7 @@
 import { createPool } from '@rail/db';
 import { runServer } from '@rail/http';
 import { createLogger } from '@rail/logger';
+import { createBroker, startOutboxRelay } from '@rail/messaging';
 import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
 import { loadAuthConfig, type AuthConfig } from './config.js';
@@ -45,6 +46,10 @@ try {
     }),
   });
 
+  // otp.requested leaves through the outbox: the relay publishes it with confirms once the broker answers.
+  const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'auth' });
+  const relay = startOutboxRelay({ pool, broker, logger });
+
   const purge = setInterval(() => {
     purgeExpired(pool).catch((err: unknown) => logger.warn({ err }, 'purging expired codes and tokens failed'));
   }, 10 * 60_000);
@@ -56,6 +61,8 @@ try {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     onShutdown: async () => {
       clearInterval(purge);
+      await relay.stop();
+      await broker.close();
       await Promise.allSettled([pool.end(), redis.quit()]);
     },
   });
