@@ -9,6 +9,7 @@ const production = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auth_db',
   REDIS_URL: 'redis://127.0.0.1:6379',
+  AMQP_URL: 'amqp://rail:secret@broker:5672',
   OTP_PEPPER: 'a-production-pepper-of-at-least-32-characters',
 };
 
@@ -47,7 +48,7 @@ describe('loadAuthConfig', () => {
 
   it('refuses production without its secrets instead of using the development defaults', () => {
     const found = problems({ NODE_ENV: 'production' });
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'OTP_PEPPER'])
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL', 'OTP_PEPPER'])
       expect(found.some((p) => p.startsWith(`${name} is required`))).toBe(true);
   });
 
