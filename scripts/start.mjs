@@ -103,11 +103,38 @@ async function main() {
   }
 
   // 1. Not running twice; ports free.
-  if (existsSync(PID_FILE)) {
-    const previous = JSON.parse(readFileSync(PID_FILE, 'utf8'));
-    if (alive(previous.pid)) fail(`the system is already running (pid ${previous.pid}, ${previous.url}); stop it with: npm stop`);
+  // The pid file is claimed atomically (O_EXCL) before anything starts, so of two `npm start` racing
+  // exactly one goes on; a stale file left by a dead runner is replaced.
+  mkdirSync(RUN_DIR, { recursive: true });
+  const claim = () =>
+    writeFileSync(PID_FILE, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }), { flag: 'wx' });
+  try {
+    claim();
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+    let previous = {};
+    try {
+      previous = JSON.parse(readFileSync(PID_FILE, 'utf8'));
+    } catch {
+      // unreadable: treat as stale
+    }
+    if (alive(previous.pid))
+      fail(`the system is already running (pid ${previous.pid}, ${previous.url ?? 'starting'}); stop it with: npm stop`);
     rmSync(PID_FILE, { force: true });
+    try {
+      claim();
+    } catch {
+      fail('another `npm start` is starting right now; stop it with: npm stop');
+    }
   }
+  // Remove the pid file on exit only while it is still ours, so no other runner's record is ever erased.
+  process.on('exit', () => {
+    try {
+      if (JSON.parse(readFileSync(PID_FILE, 'utf8')).pid === process.pid) rmSync(PID_FILE, { force: true });
+    } catch {
+      // already gone
+    }
+  });
   let replicas;
   try {
     replicas = bookingReplicas(env);
@@ -243,8 +270,6 @@ async function main() {
   const url = `http://localhost:${gatewayPort}`;
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(PID_FILE, JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString(), ports }, null, 2));
-  const cleanup = () => rmSync(PID_FILE, { force: true });
-  process.on('exit', cleanup);
 
   const deadline = Date.now() + 90_000;
   Promise.all(readiness.map(async (r) => ({ ...r, ready: await waitReady(r.url, deadline) }))).then((checked) => {
