@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, toProblem, type FieldIssue } from '@rail/errors';
 import type { Logger } from '@rail/logger';
-import { registerMetrics } from './metrics.js';
+import { registerMetrics, type PoolStats } from './metrics.js';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { Registry } from 'prom-client';
 
@@ -30,6 +30,8 @@ export interface CreateAppOptions {
   trustProxy?: boolean | string | string[];
   /** Registry for this app's metrics; a fresh one by default so apps in one test process never clash. */
   metricsRegistry?: Registry;
+  /** Connection pools to expose as `db_pool_connections{pool,state}` (total, idle, waiting), e.g. `{ main: pgPool }`. */
+  pools?: Record<string, PoolStats>;
 }
 
 declare module 'fastify' {
@@ -118,7 +120,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
 
   const registry = options.metricsRegistry ?? new Registry();
-  registerMetrics(app, registry, options.service);
+  registerMetrics(app, registry, options.service, options.pools ?? {});
 
   await app.register(swagger, {
     openapi: {

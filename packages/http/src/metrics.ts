@@ -1,8 +1,20 @@
 /** Prometheus metrics: request rate, errors and latency per route, plus process metrics. */
-import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 
-export function registerMetrics(app: FastifyInstance, registry: Registry, service: string): void {
+/** What a pg Pool exposes about itself; duck-typed so this package does not depend on pg. */
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export function registerMetrics(
+  app: FastifyInstance,
+  registry: Registry,
+  service: string,
+  pools: Record<string, PoolStats> = {},
+): void {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 
@@ -25,6 +37,22 @@ export function registerMetrics(app: FastifyInstance, registry: Registry, servic
     labelNames: ['method', 'route', 'status_code'] as const,
     registers: [registry],
   });
+
+  if (Object.keys(pools).length > 0) {
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state (total, idle, waiting clients)',
+      labelNames: ['pool', 'state'] as const,
+      registers: [registry],
+      collect() {
+        for (const [pool, stats] of Object.entries(pools)) {
+          this.set({ pool, state: 'total' }, stats.totalCount);
+          this.set({ pool, state: 'idle' }, stats.idleCount);
+          this.set({ pool, state: 'waiting' }, stats.waitingCount);
+        }
+      },
+    });
+  }
 
   app.decorate('metricsRegistry', registry);
 

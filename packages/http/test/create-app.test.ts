@@ -13,6 +13,7 @@ beforeAll(async () => {
     apiPrefix: '/api/demo',
     logger: createLogger({ service: 'demo', level: 'silent' }),
     readiness: { store: async () => (dependencyUp ? undefined : Promise.reject(new Error('connection refused'))) },
+    pools: { main: { totalCount: 7, idleCount: 5, waitingCount: 1 } },
   });
   app.post(
     '/api/demo/things',
@@ -116,6 +117,8 @@ describe('createApp', () => {
     );
     expect(res.body).toContain('http_request_duration_seconds_bucket');
     expect(res.body).toContain('nodejs_eventloop_lag');
+    expect(res.body).toContain('db_pool_connections{pool="main",state="total",service="demo"} 7');
+    expect(res.body).toContain('db_pool_connections{pool="main",state="waiting",service="demo"} 1');
   });
 
   it('serves an OpenAPI document built from the route schemas', async () => {

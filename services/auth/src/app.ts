@@ -20,6 +20,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     description: 'Accounts, sign-in, one-time codes and the keys that verify access tokens',
     trustProxy: list(config.TRUST_PROXY),
+    pools: { main: deps.pool },
     readiness: {
       postgres: () => deps.pool.query('SELECT 1'),
       redis: () => pingRedis(deps.redis),

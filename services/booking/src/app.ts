@@ -27,6 +27,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     description: 'Seat holds, bookings and the booking state machine',
     trustProxy: deps.trustProxy ?? ['127.0.0.1', '::1'],
+    pools: { main: deps.pool },
     readiness: {
       postgres: () => deps.pool.query('SELECT 1'),
       redis: () => pingRedis(deps.redis),

@@ -28,6 +28,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     apiPrefix: '/api/payments',
     description: 'Payments for bookings against the payment provider',
     trustProxy: deps.trustProxy,
+    pools: { main: deps.pool },
     readiness: { database: () => deps.pool.query('SELECT 1'), ...deps.readiness },
   });
   await app.register(authVerify, deps.auth);
