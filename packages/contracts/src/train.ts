@@ -20,8 +20,11 @@ export const SearchQuery = Type.Object(
 );
 export type SearchQuery = Static<typeof SearchQuery>;
 
-/** `live`: seat counts come from the booking service; `unknown`: it did not answer, so counts are null. */
-export const Availability = Type.Union([Type.Literal('live'), Type.Literal('unknown')]);
+/**
+ * `live`: seat counts come from the booking service; `stale`: it did not answer in time, so the counts are
+ * its last answer of up to AVAILABILITY_STALE_MAX_MS ago; `unknown`: nothing recent is known, counts are null.
+ */
+export const Availability = Type.Union([Type.Literal('live'), Type.Literal('stale'), Type.Literal('unknown')]);
 export type Availability = Static<typeof Availability>;
 
 export const SearchTrip = Type.Object({
@@ -84,10 +87,22 @@ export type SeatMapQuery = Static<typeof SeatMapQuery>;
 
 export const SeatPosition = Type.Union([Type.Literal('window'), Type.Literal('aisle')]);
 
+/**
+ * Where a seat map's statuses come from: `live` from the booking service just now (cached at most ~1 s);
+ * `stale` from its last answer, because it is slow or down right now. The seat select is the authority either
+ * way: a seat shown free but taken is refused with 409, and the live seat stream corrects the map.
+ */
+export const SeatMapAvailability = Type.Union([Type.Literal('live'), Type.Literal('stale')]);
+export type SeatMapAvailability = Static<typeof SeatMapAvailability>;
+
 export const SeatMap = Type.Object({
   tripId: TripId,
   from: StationCode,
   to: StationCode,
+  /** Always sent by the train service; optional only so older answers and fixtures still type-check. */
+  availability: Type.Optional(SeatMapAvailability),
+  /** How old the statuses are, in milliseconds (how long ago the booking service gave them). */
+  availabilityAgeMs: Type.Optional(Type.Integer({ minimum: 0 })),
   coaches: Type.Array(
     Type.Object({
       coachId: Type.Integer({ minimum: 1 }),

@@ -42,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         timeoutMs: config.AVAILABILITY_TIMEOUT_MS,
         backoffMs: config.AVAILABILITY_BACKOFF_MS,
         cacheTtlMs: config.AVAILABILITY_CACHE_TTL_MS,
+        staleMaxMs: config.AVAILABILITY_STALE_MAX_MS,
         cache,
         logger,
       }),

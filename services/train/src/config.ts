@@ -13,6 +13,11 @@ export const TrainConfigSchema = Type.Object({
   AVAILABILITY_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 10_000, default: 500 }),
   /** After the booking service fails to answer, report "unknown" at once for this long. */
   AVAILABILITY_BACKOFF_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
+  /**
+   * When booking fails or is slow, serve a segment's last good availability, marked "stale", while it is
+   * at most this old; older (or 0) means 503 for seat maps and "unknown" counts for search.
+   */
+  AVAILABILITY_STALE_MAX_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
   /** 0 disables the cache (used by the benchmark to measure it). */
   AVAILABILITY_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
   SEARCH_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2_000 }),

@@ -1,6 +1,7 @@
 /**
- * The seat map of a trip for one segment: every coach and seat with its status for [from, to). The status
- * must be true, so when the booking service cannot say, the answer is 503 (try again) rather than a guess.
+ * The seat map of a trip for one segment: every coach and seat with its status for [from, to). The map is
+ * advisory (the seat select decides), so when the booking service is slow or down the last good statuses
+ * are served, marked stale; only when nothing recent is known is the answer 503 (try again).
  */
 import { ServiceUnavailableError, ValidationError } from '@rail/errors';
 import type { SeatStatus } from '@rail/contracts/common';
@@ -33,7 +34,7 @@ export async function getSeatMap(
   const from = view.stops[fromIndex]!.code;
   const to = view.stops[toIndex]!.code;
 
-  const [status] = (await deps.availability.lookup([{ tripId, from, to }])) ?? [];
+  const [status] = await deps.availability.lookup([{ tripId, from, to }]);
   if (!status) {
     throw new ServiceUnavailableError(
       'Seat availability is temporarily unavailable; try again shortly',
@@ -49,6 +50,8 @@ export async function getSeatMap(
     tripId,
     from,
     to,
+    availability: status.stale ? 'stale' : 'live',
+    availabilityAgeMs: Math.max(0, Date.now() - status.asOf),
     coaches: view.train.coaches.map((coach) => ({
       coachId: coach.coachId,
       code: coach.code,

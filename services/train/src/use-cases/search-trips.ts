@@ -1,8 +1,9 @@
 /**
  * Search: trips whose train calls at `from` and later at `to`, departing `from` on the given Dhaka date,
  * with the fare per class for that segment and live seat counts. The catalog part of the answer is cached
- * in Redis for a moment; seat counts come from the booking service (cached ~1 s), or are null with
- * availability "unknown" when it does not answer, so search keeps working while booking is down.
+ * in Redis for a moment; seat counts come from the booking service (cached ~1 s); when it does not answer
+ * they are its last answer (availability "stale") or, with nothing recent, null ("unknown"), so search keeps
+ * working while booking is slow or down.
  */
 import { ValidationError } from '@rail/errors';
 import type { SearchQuery, SearchResponse, SearchTrip } from '@rail/contracts/train';
@@ -80,7 +81,7 @@ export async function searchTrips(deps: UseCaseDeps, query: SearchQuery): Promis
   const statuses = await deps.availability.lookup(found.trips.map((t) => ({ tripId: t.tripId, from: from.code, to: to.code })));
   const trips = await Promise.all(
     found.trips.map(async (trip, i): Promise<SearchTrip> => {
-      const status = statuses?.[i];
+      const status = statuses[i];
       const view = status ? await deps.catalog.trip(trip.tripId) : null;
       if (!status || !view) {
         return { ...trip, availability: 'unknown', classes: trip.classes.map((c) => ({ ...c, seatsAvailable: null })) };
@@ -92,7 +93,7 @@ export async function searchTrips(deps: UseCaseDeps, query: SearchQuery): Promis
       }
       return {
         ...trip,
-        availability: 'live',
+        availability: status.stale ? 'stale' : 'live',
         classes: trip.classes.map((c) => ({ ...c, seatsAvailable: Math.max(0, c.seatsTotal - (taken.get(c.class) ?? 0)) })),
       };
     }),
