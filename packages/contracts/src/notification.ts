@@ -1,6 +1,7 @@
 /**
  * The notification service's API (`/api/notifications`): the internal send endpoints (OTP and e-ticket,
- * called by other services with the internal token, never by browsers) and the development inbox.
+ * called by other services with the internal token, never by browsers), the owner's signed e-ticket QR and
+ * the development inbox.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { EventData } from './events.js';
@@ -75,3 +76,16 @@ export type InboxMessage = Static<typeof InboxMessage>;
 
 export const InboxResponse = Type.Object({ to: Type.String(), messages: Type.Array(InboxMessage) });
 export type InboxResponse = Static<typeof InboxResponse>;
+
+export const TicketParams = Type.Object({ bookingId: Uuid }, { additionalProperties: false });
+export type TicketParams = Static<typeof TicketParams>;
+
+/** The e-ticket's signed QR payload, for the booking's owner: the same string the SMS/e-mail carry. */
+export const TicketQrResponse = Type.Object({
+  bookingId: Uuid,
+  reference: Type.String(),
+  qr: Type.String({
+    description: 'RT1.<base64url JSON>.<base64url Ed25519 signature>; verify with GET /api/notifications/ticket-key',
+  }),
+});
+export type TicketQrResponse = Static<typeof TicketQrResponse>;

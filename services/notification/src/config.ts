@@ -23,6 +23,12 @@ export const NotificationConfigSchema = Type.Object({
   INBOX_TTL_SECONDS: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
   /** How long a sent message's idempotency marker is kept. */
   SENT_MARKER_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600 }),
+  /** How long an issued e-ticket's QR stays readable by its owner (past the journey date). */
+  TICKET_TTL_SECONDS: Type.Integer({ minimum: 60, default: 60 * 24 * 3600 }),
+  /** Access tokens of GET /tickets/:bookingId are verified locally against the auth service's keys. */
+  AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
+  AUTH_ISSUER: Type.String({ minLength: 1, default: 'rail-auth' }),
+  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'rail' }),
   TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
 });
 

@@ -161,6 +161,7 @@ describe('GET /api/notifications/inbox', () => {
       REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
       INTERNAL_API_TOKEN: INTERNAL_TOKEN,
       TICKET_SIGNING_KEY: randomBytes(32).toString('base64url'),
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
     });
     const prod = await buildApp({ config: production, logger, redis });
     try {

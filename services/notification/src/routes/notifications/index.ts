@@ -1,14 +1,24 @@
 /**
  * Routes under /api/notifications: the internal send endpoints (OTP, e-ticket), the e-ticket verification
- * key for checkers, and the development inbox (not registered in production, so it answers 404 there).
+ * key for checkers, the signed e-ticket QR for its owner, and the development inbox (not registered in production, so it answers 404 there).
  */
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
-import { InboxQuery, InboxResponse, SendConfirmationBody, SendOtpBody, SendResponse } from '@rail/contracts/notification';
+import { requireUser } from '@rail/auth-verify';
+import {
+  InboxQuery,
+  InboxResponse,
+  SendConfirmationBody,
+  SendOtpBody,
+  SendResponse,
+  TicketParams,
+  TicketQrResponse,
+} from '@rail/contracts/notification';
 import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from '@rail/logger';
 import type { UseCaseDeps } from '../../deps.js';
 import { readInbox } from '../../use-cases/read-inbox.js';
+import { readTicket } from '../../use-cases/read-ticket.js';
 import { sendOtp } from '../../use-cases/send-otp.js';
 import { sendTicket } from '../../use-cases/send-ticket.js';
 import { internalTokenGuard, INTERNAL_TOKEN_HEADER } from './internal-token.js';
@@ -73,6 +83,21 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
       const jwk = deps.tickets.publicJwk();
       return { kty: String(jwk.kty), crv: String(jwk.crv), x: String(jwk.x) };
     },
+  );
+
+  app.get(
+    '/tickets/:bookingId',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['tickets'],
+        summary: "The booking's signed e-ticket QR payload (owner only; 404 for other users and cancelled bookings)",
+        security: [{ bearer: [] }],
+        params: TicketParams,
+        response: { 200: TicketQrResponse, ...problemResponses(400, 401, 404) },
+      },
+    },
+    (request) => readTicket(deps, requireUser(request).id, request.params.bookingId),
   );
 
   if (options.inboxEnabled) {
