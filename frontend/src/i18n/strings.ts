@@ -76,6 +76,7 @@ export const en = {
   seatLostLive: 'Seat {seats} was just taken by someone else and has been removed from your choice.',
   live: 'Live',
   liveOff: 'Updating every few seconds',
+  seatsStale: 'may be a few seconds out of date',
   limitExceeded: 'You already hold or own the maximum of 4 seats on this train.',
   front: 'Front',
 
@@ -247,6 +248,7 @@ export const bn: Dictionary = {
   seatLostLive: 'আসন {seats} এইমাত্র অন্য কেউ নিয়ে নিয়েছে, তাই আপনার বাছাই থেকে সরানো হয়েছে।',
   live: 'সরাসরি',
   liveOff: 'কয়েক সেকেন্ড পরপর হালনাগাদ হচ্ছে',
+  seatsStale: 'কয়েক সেকেন্ড পুরোনো হতে পারে',
   limitExceeded: 'এই ট্রেনে আপনি ইতিমধ্যে সর্বোচ্চ ৪টি আসন ধরে রেখেছেন বা কিনেছেন।',
   front: 'সামনে',
 

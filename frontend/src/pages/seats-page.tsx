@@ -129,6 +129,8 @@ export function SeatsPage({ tripId }: { tripId: number }) {
         <p className={`live-badge${live ? ' on' : ''}`} role="status">
           <span className="dot" aria-hidden="true" />
           {live ? t('live') : t('liveOff')}
+          {/* The train service served its last good statuses while booking is busy: say so, briefly. */}
+          {map?.availability === 'stale' && <span className="stale-hint"> · {t('seatsStale')}</span>}
         </p>
       </header>
 
