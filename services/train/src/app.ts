@@ -30,6 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger,
     trustProxy: trustProxy(config),
     description: 'Catalog: stations, trains, trips, fares and seat maps',
+    pools: { main: pool },
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => pingRedis(redis) },
   });
   const cache = createSharedCache(redis, config.REDIS_KEY_PREFIX, logger);
