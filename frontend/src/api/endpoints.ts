@@ -15,6 +15,7 @@ import type {
   SeatMap,
   SelectSeatsRequest,
   StationsResponse,
+  TicketQr,
   TokenResponse,
   TripDetail,
   User,
@@ -68,6 +69,10 @@ export function createApi(client: ApiClient) {
       client.post<Payment>('/api/payments/initiate', { bookingId }, o),
     verifyPayment: (body: VerifyPaymentRequest, o?: RequestOptions) =>
       client.post<VerifyPaymentResponse>('/api/payments/verify', body, o),
+
+    /** The booking's signed e-ticket QR from the notification service; 404 until issued, or when cancelled. */
+    ticketQr: (id: BookingId, o?: RequestOptions) =>
+      client.get<TicketQr>(`/api/notifications/tickets/${enc(id)}`, { retryBusy: false, ...o }),
 
     seatEventsUrl: (tripId: number) => `/api/bookings/trips/${tripId}/seat-events`,
   };

@@ -20,6 +20,7 @@ import type {
   VerifyOtpResponse,
 } from '@rail/contracts/booking';
 import type { InitiatePaymentResponse, PaymentMethod, VerifyPaymentBody, VerifyPaymentResponse } from '@rail/contracts/payment';
+import type { TicketQrResponse } from '@rail/contracts/notification';
 
 export type { SeatMap, SearchResponse, SearchTrip, StationsResponse, Station, TripDetail, SeatClass, SeatStatus };
 export type Coach = SeatMap['coaches'][number];
@@ -54,7 +55,7 @@ export type ConfirmResponse = ConfirmSeatsResponse;
 export type { VerifyOtpResponse, BookingList };
 /**
  * A booking as GET /api/bookings/:id returns it. `qr` is the signed e-ticket string, if the booking API
- * carries it (today only the SMS/e-mail ticket does); the ticket page falls back to the reference.
+ * ever carries it; the ticket page asks the notification service for it (TicketQr).
  */
 export type Booking = BookingView & { qr?: string | null };
 
@@ -62,5 +63,9 @@ export type Booking = BookingView & { qr?: string | null };
 export type { PaymentMethod, VerifyPaymentResponse };
 export type Payment = InitiatePaymentResponse;
 export type VerifyPaymentRequest = VerifyPaymentBody;
+
+// --- notification ---
+/** GET /api/notifications/tickets/:bookingId: the signed e-ticket string a checker verifies (owner only). */
+export type TicketQr = TicketQrResponse;
 
 export type { SeatEvent };

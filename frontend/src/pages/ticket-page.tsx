@@ -1,8 +1,10 @@
 /**
  * A booking's page: after payment it polls until the booking is CONFIRMED (the payment event travels
- * through the queue), then shows the e-ticket with its QR code.
+ * through the queue), then shows the e-ticket with the signed QR a checker verifies, fetched from the
+ * notification service. If that cannot be had, the QR carries the reference (a checker can look it up), quietly.
  */
 import { useEffect, useState } from 'react';
+import { ApiError } from '../api/errors.js';
 import type { Booking } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { QrCode } from '../components/qr-code.js';
@@ -14,6 +16,11 @@ import { Link, useLocation } from '../lib/router.js';
 import { seatsHref } from './use-booking.js';
 
 const FINAL = new Set(['CONFIRMED', 'EXPIRED', 'CANCELLED']);
+/**
+ * The ticket is issued from the booking.confirmed event, a moment after the booking reads CONFIRMED, so a
+ * 404 is asked again a few times before falling back to the reference.
+ */
+const QR_NOT_YET_RETRIES_MS = [500, 1000, 2000];
 
 export function TicketPage({ id }: { id: string }) {
   const api = useApi();
@@ -23,6 +30,9 @@ export function TicketPage({ id }: { id: string }) {
   const justPaid = query.get('paid') === '1';
   const [booking, setBooking] = useState<Booking>();
   const [error, setError] = useState<unknown>(null);
+  /** The signed QR: undefined while it is being fetched, null when it could not be had. */
+  const [signedQr, setSignedQr] = useState<string | null>();
+  const confirmed = booking?.status === 'CONFIRMED';
   const trip = useTrip(api, booking?.tripId);
   const stations = useStations(api);
 
@@ -53,6 +63,31 @@ export function TicketPage({ id }: { id: string }) {
       clearTimeout(timer);
     };
   }, [api, id, justPaid, signedIn]);
+
+  useEffect(() => {
+    if (!signedIn || !confirmed) return;
+    let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ctrl = new AbortController();
+    const load = async (attempt: number) => {
+      try {
+        const ticket = await api.ticketQr(id, { signal: ctrl.signal });
+        if (!stop) setSignedQr(ticket.qr);
+      } catch (err) {
+        if (stop) return;
+        const wait = QR_NOT_YET_RETRIES_MS[attempt];
+        if (err instanceof ApiError && err.status === 404 && wait !== undefined)
+          timer = setTimeout(() => void load(attempt + 1), wait);
+        else setSignedQr(null);
+      }
+    };
+    void load(0);
+    return () => {
+      stop = true;
+      ctrl.abort();
+      clearTimeout(timer);
+    };
+  }, [api, id, signedIn, confirmed]);
 
   if (!signedIn) return null;
   if (!booking)
@@ -90,6 +125,7 @@ export function TicketPage({ id }: { id: string }) {
   const fromStop = trip?.stops.find((s) => s.code === booking.from);
   const toStop = trip?.stops.find((s) => s.code === booking.to);
   const ref = booking.reference ?? '';
+  const qrPayload = signedQr === undefined ? undefined : (signedQr ?? booking.qr ?? ref);
   return (
     <section className="ticket" aria-labelledby="ticket-title">
       <Notice kind="success">{t('confirmed')}</Notice>
@@ -102,8 +138,12 @@ export function TicketPage({ id }: { id: string }) {
               {ref}
             </p>
           </div>
-          {/* The signed e-ticket string when the booking carries it; otherwise the reference, which a checker looks up. */}
-          {(booking.qr ?? ref) && <QrCode payload={booking.qr ?? ref} label={t('qrAlt', { ref })} />}
+          {/* The signed e-ticket string; the reference (which a checker looks up) only if it could not be had. */}
+          {qrPayload === undefined ? (
+            <div className="qr qr-placeholder" aria-busy="true" />
+          ) : (
+            qrPayload && <QrCode payload={qrPayload} label={t('qrAlt', { ref })} />
+          )}
         </div>
         <dl className="ticket-facts">
           <div>
