@@ -316,11 +316,28 @@ describe('micro-cache', () => {
     expect(again.headers['x-cache-status']).toBe('HIT');
   });
 
-  it('does not cache live seat maps', async () => {
-    const url = `/api/trains/trips/5/seats?from=A&to=B&n=${Date.now()}`;
+  it('collapses a burst of identical seat-map requests into one upstream call, and refreshes after the TTL', async () => {
+    const url = `/api/trains/trips/5/seats?from=A&to=B&n=${Date.now()}&delayMs=200`;
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } })),
+    );
+    expect(burst.every((r) => r.status === 200)).toBe(true);
+    expect(train.seen.filter((s) => s.url === url).length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
     await send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } });
-    await send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(train.seen.filter((s) => s.url === url).length).toBe(2);
+  });
+
+  it("keeps each segment of a trip's seat map apart in the cache", async () => {
+    const stamp = Date.now();
+    await send(`${gateway.url}/api/trains/trips/5/seats?from=A&to=B&n=${stamp}`, {
+      headers: { 'x-forwarded-for': clientAddress() },
+    });
+    await send(`${gateway.url}/api/trains/trips/5/seats?from=B&to=C&n=${stamp}`, {
+      headers: { 'x-forwarded-for': clientAddress() },
+    });
+    expect(train.seen.filter((s) => s.url.endsWith(`n=${stamp}`)).length).toBe(2);
   });
 });
 
