@@ -41,9 +41,14 @@ describe.runIf(allPresent)('a hold that expires before payment', () => {
     expect(await flow.pay(traveller, paymentId, CARD_OK)).toMatchObject({ status: 'SUCCEEDED' });
 
     const payment = await flow.waitForPayment(traveller, paymentId, 'REFUNDED');
-    const refund = await flow.waitForMessage(traveller, 'the refund notice', (m) => m.kind === 'refund');
-    expect(refund.body).toContain(payment.amount.toLocaleString('en-US'));
-    expect(refund.body).toMatch(/expired before the payment/i);
+    // Two notices, in either order: why the payment goes back (booking.cancelled) and that it did (payment.refunded).
+    const why = await flow.waitForMessage(traveller, 'the hold-expired notice', (m) =>
+      /expired before the payment/i.test(m.body),
+    );
+    expect(why.kind).toBe('refund');
+    const refunded = await flow.waitForMessage(traveller, 'the refund notice', (m) => /we have refunded/i.test(m.body));
+    expect(refunded.body).toContain(payment.amount.toLocaleString('en-US'));
+    expect(refunded.body).toContain('PAID_AFTER_EXPIRY');
     expect(await flow.booking(traveller, bookingId)).toMatchObject({ status: 'EXPIRED', reference: null });
     expect((await flow.inbox(traveller)).filter((m) => m.kind === 'ticket')).toEqual([]);
 
