@@ -144,7 +144,7 @@ describe('POST /api/auth/login', () => {
         payload: { email: 'a@example.com', password: TEST_PASSWORD },
       });
       expect(res.statusCode).toBe(503);
-      expect(res.json().code).toBe('DATABASE_UNAVAILABLE');
+      expect(res.json().code).toBe('DEPENDENCY_UNAVAILABLE');
       expect(res.headers['retry-after']).toBe('2');
       expect(res.body).not.toContain('127.0.0.1');
     } finally {

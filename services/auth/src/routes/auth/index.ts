@@ -17,7 +17,6 @@ import {
 import { requireUser } from '@rail/auth-verify';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import type { UseCaseDeps } from '../../deps.js';
-import { mapDependencyErrors } from '../dependency-errors.js';
 import type { SigningKeys } from '../../security/signing-keys.js';
 import { getMe } from '../../use-cases/get-me.js';
 import { login } from '../../use-cases/login.js';
@@ -35,8 +34,6 @@ export interface AuthRoutesOptions {
 const tags = ['auth'];
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { deps, keys }) => {
-  mapDependencyErrors(app);
-
   app.post(
     '/register',
     {
