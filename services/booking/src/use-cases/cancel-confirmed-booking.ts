@@ -5,11 +5,11 @@
  */
 import { withTransaction } from '@rail/db';
 import { NotFoundError } from '@rail/errors';
-import { enqueueEvent } from '@rail/messaging';
 import { findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
 import { transition } from '../domain/booking-state.js';
-import { contactOf, releaseEntry } from './verify-otp.js';
+import { releaseEntry } from './verify-otp.js';
+import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
 
 export async function cancelConfirmedBooking(
   deps: BookingDeps,
@@ -24,13 +24,7 @@ export async function cancelConfirmedBooking(
     const t = transition(booking.status, 'cancel');
     if (!t.changed) return { row: booking, changed: false };
     await setStatus(client, booking.id, 'CANCELLED', { cancel_reason: input.reason });
-    await enqueueEvent(client, 'booking.cancelled', {
-      bookingId: booking.id,
-      reference: booking.reference,
-      userId: booking.user_id,
-      contact: contactOf(booking),
-      tripId: booking.trip_id,
-      seatIds: booking.seats.map((s) => s.seatId),
+    await enqueueBookingCancelled(client, booking, {
       reason: input.reason,
       paymentId: booking.payment_id,
       refundAmount: booking.amount,

@@ -20,6 +20,7 @@ import type { BookingDeps } from '../deps.js';
 import { EXPIRING_STATUSES, transition } from '../domain/booking-state.js';
 import { generateReference } from '../domain/reference.js';
 import { contactOf, releaseEntry } from './verify-otp.js';
+import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
 
 export type RefundReason = 'PAID_AFTER_EXPIRY' | 'PAID_AFTER_CANCELLATION' | 'DUPLICATE_PAYMENT' | 'BOOKING_NOT_PAYABLE';
 
@@ -171,21 +172,6 @@ async function requestRefundOnce(
     [data.paymentId],
   );
   if (rowCount === 0) return false;
-  await enqueueEvent(
-    db,
-    'booking.cancelled',
-    {
-      bookingId: booking.id,
-      reference: booking.reference,
-      userId: booking.user_id,
-      contact: contactOf(booking),
-      tripId: booking.trip_id,
-      seatIds: booking.seats.map((s) => s.seatId),
-      reason,
-      paymentId: data.paymentId,
-      refundAmount: data.amount,
-    },
-    headers,
-  );
+  await enqueueBookingCancelled(db, booking, { reason, paymentId: data.paymentId, refundAmount: data.amount }, headers);
   return true;
 }

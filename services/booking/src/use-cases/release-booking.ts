@@ -6,11 +6,11 @@ import type { AuthUser } from '@rail/auth-verify';
 import type { ReleaseBookingResponse } from '@rail/contracts/booking';
 import { withTransaction } from '@rail/db';
 import { NotFoundError } from '@rail/errors';
-import { enqueueEvent } from '@rail/messaging';
 import { findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
 import { transition } from '../domain/booking-state.js';
-import { contactOf, releaseEntry } from './verify-otp.js';
+import { releaseEntry } from './verify-otp.js';
+import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
 
 export async function releaseBooking(deps: BookingDeps, user: AuthUser, bookingId: string): Promise<ReleaseBookingResponse> {
   const { row, changed } = await withTransaction(deps.pool, async (client): Promise<{ row: BookingRow; changed: boolean }> => {
@@ -19,17 +19,7 @@ export async function releaseBooking(deps: BookingDeps, user: AuthUser, bookingI
     if (booking.status === 'EXPIRED' || booking.status === 'CANCELLED') return { row: booking, changed: false };
     transition(booking.status, 'release');
     await setStatus(client, booking.id, 'CANCELLED', { cancel_reason: 'RELEASED_BY_USER', otp_hash: null });
-    await enqueueEvent(client, 'booking.cancelled', {
-      bookingId: booking.id,
-      reference: null,
-      userId: booking.user_id,
-      contact: contactOf(booking),
-      tripId: booking.trip_id,
-      seatIds: booking.seats.map((s) => s.seatId),
-      reason: 'RELEASED_BY_USER',
-      paymentId: null,
-      refundAmount: 0,
-    });
+    await enqueueBookingCancelled(client, booking, { reason: 'RELEASED_BY_USER', paymentId: null, refundAmount: 0 });
     return { row: { ...booking, status: 'CANCELLED' }, changed: true };
   });
   if (changed) await deps.seats.release(row.trip_id, releaseEntry(row));

@@ -6,11 +6,11 @@ import type { AuthUser } from '@rail/auth-verify';
 import type { VerifyOtpResponse } from '@rail/contracts/booking';
 import { withTransaction } from '@rail/db';
 import { AppError, ConflictError, NotFoundError, TooManyRequestsError } from '@rail/errors';
-import { enqueueEvent } from '@rail/messaging';
 import { entryOf, findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
 import { transition } from '../domain/booking-state.js';
 import { MAX_OTP_ATTEMPTS, otpMatches } from '../domain/otp.js';
+import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
 
 type Outcome =
   { kind: 'verified'; row: BookingRow; changed: boolean } | { kind: 'wrong'; left: number } | { kind: 'locked'; row: BookingRow };
@@ -36,17 +36,7 @@ export async function verifyOtp(deps: BookingDeps, user: AuthUser, bookingId: st
         otp_hash: null,
         cancel_reason: 'OTP_ATTEMPTS_EXCEEDED',
       });
-      await enqueueEvent(client, 'booking.cancelled', {
-        bookingId: booking.id,
-        reference: null,
-        userId: booking.user_id,
-        contact: contactOf(booking),
-        tripId: booking.trip_id,
-        seatIds: booking.seats.map((s) => s.seatId),
-        reason: 'OTP_ATTEMPTS_EXCEEDED',
-        paymentId: null,
-        refundAmount: 0,
-      });
+      await enqueueBookingCancelled(client, booking, { reason: 'OTP_ATTEMPTS_EXCEEDED', paymentId: null, refundAmount: 0 });
       return { kind: 'locked', row: booking };
     }
     await client.query('UPDATE bookings SET otp_attempts = $2, updated_at = now() WHERE id = $1', [booking.id, attempts]);
