@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: the whole system on this machine with one command. Checks (and starts, when installed)
-// PostgreSQL, Redis and RabbitMQ; builds; migrates and seeds; runs every service (booking as
+// `npm start`: the whole system on this machine with one command. Installs and starts what is missing
+// (PostgreSQL, Redis, RabbitMQ, nginx); builds; migrates and seeds; runs every service (booking as
 // BOOKING_REPLICAS instances, default 3) and nginx as the gateway on :8080 under one process runner
 // (concurrently); prints the URL. Ctrl-C, or `npm stop` from another terminal, stops all of it.
 // `npm run dev` (--dev) is the same with the TypeScript sources under `tsx watch` instead of a build.
@@ -153,9 +153,9 @@ async function main() {
   }
 
   // 2. Backing services and tools.
-  step('checking PostgreSQL, Redis and RabbitMQ');
+  step('checking PostgreSQL, Redis, RabbitMQ and nginx');
   await run(process.execPath, [path.join(ROOT, 'scripts', 'ensure-backing-services.mjs')]).catch(() =>
-    fail('the backing services are not available (see above)'),
+    fail('this machine lacks what the system runs on (see above)'),
   );
   let nginx;
   try {
