@@ -1,6 +1,7 @@
 // Test runner configuration for the whole repository: workspace sources resolve through the
 // `@rail/source` export condition, so tests run the TypeScript sources without a build step.
-// Projects: `node` (packages, services, scripts), `gateway` (through a real nginx), `frontend` (jsdom).
+// Projects: `node` (packages, services, scripts), `e2e` (the gateway through a real nginx, and the whole
+// system: topology against compose and Kubernetes, the real services behind the gateway), `frontend` (jsdom).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -21,7 +22,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['gateway/test/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 },
+        test: {
+          name: 'e2e',
+          include: ['gateway/test/**/*.test.ts', 'system/test/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+        },
       },
       'frontend',
     ],

@@ -4,11 +4,11 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { renderGatewayConfig } from './render.mjs';
+import { renderGatewayConfig, type GatewayOptions } from './render.js';
 
 const NOBODY = 65534;
 
-export function nginxBinary() {
+export function nginxBinary(): string {
   for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx']) {
     try {
       execFileSync(candidate, ['-v'], { stdio: 'ignore' });
@@ -26,7 +26,7 @@ export function nginxBinary() {
 }
 
 /** Writes the rendered config to <runDir>/conf/nginx.conf, creates the writable directories, tests the config. */
-export function writeNginxConfig(options) {
+export function writeNginxConfig(options: GatewayOptions): string {
   const { runDir } = options;
   const confDir = path.join(runDir, 'conf');
   const writable = ['client_body_temp', 'proxy_temp', 'fastcgi_temp', 'uwsgi_temp', 'scgi_temp', 'micro_cache', 'logs'];
@@ -41,16 +41,17 @@ export function writeNginxConfig(options) {
 }
 
 /** Arguments for `nginx` to run this config in the foreground, with errors on stderr. */
-export function nginxArgs(runDir, configPath) {
+export function nginxArgs(runDir: string, configPath: string): string[] {
   return ['-p', runDir, '-c', configPath, '-e', 'stderr'];
 }
 
 /** `nginx -t` on a rendered config; throws with nginx's own message when it is invalid. */
-export function testNginxConfig(runDir, configPath) {
+export function testNginxConfig(runDir: string, configPath: string): void {
   try {
     execFileSync(nginxBinary(), [...nginxArgs(runDir, configPath), '-t', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    const stderr = err.stderr?.toString() ?? '';
-    throw new Error(`nginx rejected ${configPath}:\n${stderr || err.message}`);
+    const failure = err as Error & { stderr?: Buffer };
+    const stderr = failure.stderr?.toString() ?? '';
+    throw new Error(`nginx rejected ${configPath}:\n${stderr || failure.message}`);
   }
 }

@@ -1,14 +1,13 @@
-#!/usr/bin/env node
 // Renders gateway/nginx.conf.template into a concrete nginx.conf: for the native run (upstreams on
 // 127.0.0.1, paths under .run/nginx) or for the container image (upstreams by service name). Every limit
 // has a validated value (from the options, the GATEWAY_* environment, or the defaults below); a bad value
 // is refused with the variable's name, and there is no way to render a gateway without limits.
 //
-// CLI: node gateway/render.mjs --target native|container [--out FILE]   (values from GATEWAY_* variables)
+// CLI: node --import tsx gateway/render.ts --target native|container [--out FILE]   (values from GATEWAY_* variables)
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts } from './topology.mjs';
+import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts, type ServiceName } from '../system/topology.js';
 
 const TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'nginx.conf.template');
 /** Same base as @rail/errors' problemType(), so gateway and service problems look alike. */
@@ -19,8 +18,64 @@ const SIZE = /^[1-9]\d{0,6}[km]?$/;
 const TIME = /^[1-9]\d{0,6}(ms|s|m|h)$/;
 const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/\d{1,3})?|unix:)$/;
 
+export interface GatewaySettings {
+  strictRate: string;
+  strictBurst: number;
+  selectAddrRate: string;
+  selectAddrBurst: number;
+  selectUserRate: string;
+  selectUserBurst: number;
+  apiAddrRate: string;
+  apiAddrBurst: number;
+  apiUserRate: string;
+  apiUserBurst: number;
+  streamsPerAddr: number;
+  clientMaxBodySize: string;
+  clientTimeout: string;
+  connectTimeout: string;
+  readTimeout: string;
+  streamTimeout: string;
+  microCacheTtl: string;
+  failTimeout: string;
+  maxFails: number;
+  nextUpstreamTries: number;
+  upstreamKeepalive: number;
+  workerConnections: number;
+  workerProcesses: string;
+  trustedProxies: string[];
+  exposeServedBy: boolean;
+}
+
+/** Settings given as options: typed values, or strings as the environment would give them. */
+export type SettingOverrides = Partial<Record<keyof GatewaySettings, unknown>>;
+
+/** host:port servers per service name. */
+export type Upstreams = Record<ServiceName, string[]>;
+
+export interface GatewayOptions {
+  listen: string;
+  runDir: string;
+  frontendRoot: string;
+  mimeTypes: string;
+  accessLog: string;
+  errorLog: string;
+  /** null omits the `user` directive (nginx runs as the user that starts it). */
+  user: string | null;
+  upstreams: Upstreams;
+  settings: GatewaySettings;
+}
+
+export interface SettingSpec {
+  readonly key: keyof GatewaySettings;
+  readonly env: string;
+  readonly kind: 'rate' | 'count' | 'positive' | 'size' | 'time' | 'workers' | 'addresses' | 'boolean';
+  readonly default: string | number | boolean | readonly string[];
+}
+
+type Env = Record<string, string | undefined>;
+
 /** Tunable settings: option key, environment variable, kind (validation) and default. */
-export const SETTINGS = Object.freeze([
+export const SETTINGS: readonly SettingSpec[] = Object.freeze([
   { key: 'strictRate', env: 'GATEWAY_STRICT_RATE', kind: 'rate', default: '1r/s' },
   { key: 'strictBurst', env: 'GATEWAY_STRICT_BURST', kind: 'count', default: 10 },
   { key: 'selectAddrRate', env: 'GATEWAY_SELECT_ADDR_RATE', kind: 'rate', default: '50r/s' },
@@ -48,12 +103,12 @@ export const SETTINGS = Object.freeze([
   { key: 'exposeServedBy', env: 'GATEWAY_EXPOSE_SERVED_BY', kind: 'boolean', default: false },
 ]);
 
-function invalid(setting, value, expected) {
+function invalid(setting: SettingSpec, value: unknown, expected: string): Error {
   return new Error(`${setting.env} (${setting.key}) = ${JSON.stringify(value)} is invalid: expected ${expected}`);
 }
 
 /** Parses a value (string from the environment, or a typed option) for one setting; throws naming it. */
-function parseSetting(setting, value) {
+function parseSetting(setting: SettingSpec, value: unknown): GatewaySettings[keyof GatewaySettings] {
   const text = typeof value === 'string' ? value.trim() : value;
   switch (setting.kind) {
     case 'rate':
@@ -76,7 +131,7 @@ function parseSetting(setting, value) {
       if (text === 'auto' || (Number.isInteger(Number(text)) && Number(text) >= 1)) return String(text);
       throw invalid(setting, value, '"auto" or an integer >= 1');
     case 'addresses': {
-      const list = Array.isArray(text) ? text : String(text).split(',');
+      const list: unknown[] = Array.isArray(text) ? text : String(text).split(',');
       const entries = list.map((s) => String(s).trim()).filter(Boolean);
       if (entries.length === 0 || entries.some((a) => !ADDRESS.test(a))) {
         throw invalid(setting, value, 'a comma-separated list of addresses or CIDR ranges');
@@ -88,25 +143,26 @@ function parseSetting(setting, value) {
       if (text === false || text === 'false' || text === '0') return false;
       throw invalid(setting, value, '"true" or "false"');
     default:
-      throw new Error(`unknown setting kind ${setting.kind}`);
+      throw new Error(`unknown setting kind ${String(setting.kind satisfies never)}`);
   }
 }
 
 /** Settings from GATEWAY_* variables over the defaults, then explicit overrides over both. */
-export function resolveSettings(env = process.env, overrides = {}) {
+export function resolveSettings(env: Env = process.env, overrides: SettingOverrides = {}): GatewaySettings {
   const unknown = Object.keys(overrides).filter((k) => !SETTINGS.some((s) => s.key === k));
   if (unknown.length > 0) throw new Error(`unknown gateway setting(s): ${unknown.join(', ')}`);
-  const out = {};
+  const out: Record<string, unknown> = {};
   for (const setting of SETTINGS) {
     const raw =
       overrides[setting.key] ?? (env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : undefined);
     out[setting.key] = raw === undefined ? parseSetting(setting, setting.default) : parseSetting(setting, raw);
   }
-  return out;
+  // Every key of GatewaySettings is in SETTINGS, each parsed to its kind's type.
+  return out as unknown as GatewaySettings;
 }
 
 /** Seconds a client should wait after a 429 from a zone with this rate: one request's worth, at least 1. */
-export function retryAfterSeconds(rate) {
+export function retryAfterSeconds(rate: string): number {
   const [, n, unit] = /^(\d+)r\/([sm])$/.exec(rate) ?? [];
   const perSecond = unit === 'm' ? Number(n) / 60 : Number(n);
   return Math.max(1, Math.ceil(1 / perSecond));
@@ -125,11 +181,30 @@ const SECURITY_HEADERS = [
   ],
 ];
 
-function securityHeaders(indent) {
+function securityHeaders(indent: string): string {
   return SECURITY_HEADERS.map(([name, value]) => `${indent}add_header ${name} "${value}" always;`).join('\n');
 }
 
-const PROBLEMS = [
+interface Problem {
+  name: string;
+  status: keyof typeof TITLES;
+  code: string;
+  detail: string;
+  retryAfter?: string;
+}
+
+const TITLES = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+} as const;
+
+const PROBLEMS: readonly Problem[] = [
   { name: 'bad_request', status: 400, code: 'BAD_REQUEST', detail: 'The request could not be read.' },
   { name: 'not_found', status: 404, code: 'ROUTE_NOT_FOUND', detail: 'No route for this path.' },
   {
@@ -174,18 +249,7 @@ const PROBLEMS = [
   },
 ];
 
-const TITLES = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  413: 'Payload Too Large',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-function problemLocations() {
+function problemLocations(): string {
   const indent = '    ';
   return PROBLEMS.map((p) => {
     const body = JSON.stringify({
@@ -213,7 +277,7 @@ function problemLocations() {
 const UPSTREAM_NAME = /^[a-z][a-z0-9_-]*$/;
 const SERVER = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
-function upstreamBlocks(upstreams, settings) {
+function upstreamBlocks(upstreams: Upstreams, settings: GatewaySettings): string {
   return SERVICES.map((spec) => {
     const servers = upstreams[spec.name];
     if (!Array.isArray(servers) || servers.length === 0) throw new Error(`no upstream servers for ${spec.name}`);
@@ -238,14 +302,14 @@ function upstreamBlocks(upstreams, settings) {
  * Renders the template. `options`: listen, runDir, frontendRoot, mimeTypes, accessLog, errorLog, user
  * (null to omit the directive), upstreams ({ service: ['host:port', ...] }), settings (resolveSettings()).
  */
-export function renderGatewayConfig(options) {
+export function renderGatewayConfig(options: GatewayOptions): string {
   const { settings } = options;
-  for (const key of ['listen', 'runDir', 'frontendRoot', 'mimeTypes', 'accessLog', 'errorLog']) {
+  for (const key of ['listen', 'runDir', 'frontendRoot', 'mimeTypes', 'accessLog', 'errorLog'] as const) {
     if (typeof options[key] !== 'string' || options[key] === '' || /[;{}'"\s]/.test(options[key])) {
       throw new Error(`gateway option ${key} must be a non-empty path or address without spaces or ; { } quotes`);
     }
   }
-  const values = {
+  const values: Record<string, unknown> = {
     ...settings,
     listen: options.listen,
     runDir: options.runDir,
@@ -264,7 +328,7 @@ export function renderGatewayConfig(options) {
     apiRetryAfter: Math.max(retryAfterSeconds(settings.apiAddrRate), retryAfterSeconds(settings.apiUserRate)),
   };
   const template = readFileSync(TEMPLATE, 'utf8');
-  const rendered = template.replace(/\{\{(\w+)\}\}/g, (_, name) => {
+  const rendered = template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`template placeholder {{${name}}} has no value`);
     return String(values[name]);
   });
@@ -272,12 +336,23 @@ export function renderGatewayConfig(options) {
 }
 
 /** Upstreams of the native run: every instance on 127.0.0.1 (booking: one per replica). */
-export function nativeUpstreams(replicas = bookingReplicas()) {
-  return Object.fromEntries(SERVICES.map((spec) => [spec.name, instancePorts(spec, replicas).map((p) => `127.0.0.1:${p}`)]));
+export function nativeUpstreams(replicas = bookingReplicas()): Upstreams {
+  return upstreamsOf((spec) => instancePorts(spec, replicas).map((p) => `127.0.0.1:${p}`));
+}
+
+function upstreamsOf(servers: (spec: (typeof SERVICES)[number]) => string[]): Upstreams {
+  // SERVICES names every ServiceName once, so the entries cover every key of Upstreams.
+  return Object.fromEntries(SERVICES.map((spec) => [spec.name, servers(spec)])) as Upstreams;
 }
 
 /** Options for the native run under <root>/.run/nginx. */
-export function nativeGatewayOptions({ root = ROOT, env = process.env, overrides = {}, port, replicas } = {}) {
+export function nativeGatewayOptions({
+  root = ROOT,
+  env = process.env,
+  overrides = {},
+  port,
+  replicas,
+}: { root?: string; env?: Env; overrides?: SettingOverrides; port?: number; replicas?: number } = {}): GatewayOptions {
   const mimeTypes = '/etc/nginx/mime.types';
   if (!existsSync(mimeTypes)) throw new Error(`${mimeTypes} is missing: install nginx (apt-get install nginx-light)`);
   const runDir = path.join(root, '.run', 'nginx');
@@ -299,7 +374,10 @@ export function nativeGatewayOptions({ root = ROOT, env = process.env, overrides
  * Options for the container image (nginxinc/nginx-unprivileged: runs as uid 101, writable /tmp only).
  * Several replicas of a service share one name; nginx balances over every address the name resolves to.
  */
-export function containerGatewayOptions({ env = process.env, overrides = {} } = {}) {
+export function containerGatewayOptions({
+  env = process.env,
+  overrides = {},
+}: { env?: Env; overrides?: SettingOverrides } = {}): GatewayOptions {
   return {
     listen: String(env.GATEWAY_PORT ?? GATEWAY_PORT),
     // Direct children of /tmp (nginx creates one directory level, not a path): an emptyDir in Kubernetes.
@@ -309,17 +387,17 @@ export function containerGatewayOptions({ env = process.env, overrides = {} } = 
     accessLog: '/dev/stdout',
     errorLog: '/dev/stderr',
     user: null,
-    upstreams: Object.fromEntries(SERVICES.map((spec) => [spec.name, [`${spec.name}:${spec.port}`]])),
+    upstreams: upstreamsOf((spec) => [`${spec.name}:${spec.port}`]),
     settings: resolveSettings(env, overrides),
   };
 }
 
-function main(argv) {
-  const args = new Map();
+function main(argv: string[]): void {
+  const args = new Map<string | undefined, string | undefined>();
   for (let i = 0; i < argv.length; i += 2) args.set(argv[i], argv[i + 1]);
   const target = args.get('--target');
   if (target !== 'native' && target !== 'container') {
-    process.stderr.write('usage: node gateway/render.mjs --target native|container [--out FILE]\n');
+    process.stderr.write('usage: node --import tsx gateway/render.ts --target native|container [--out FILE]\n');
     process.exit(2);
   }
   const options = target === 'native' ? nativeGatewayOptions() : containerGatewayOptions();
@@ -333,7 +411,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     main(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`✗ ${err.message}\n`);
+    process.stderr.write(`✗ ${(err as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -1,13 +1,14 @@
-#!/usr/bin/env node
-// `npm run migrate [-- --source] [service ...]`: applies every present service's database migrations by
-// running its own migrate entry (services/<svc>/src/migrate.ts, built to dist/migrate.js) with the same
+// `npm run migrate [-- --source] [service ...]`: applies every service's database migrations by running
+// its own migrate entry (services/<svc>/src/migrate.ts, built to dist/migrate.js) with the same
 // environment the native run gives the service. Built output by default; --source runs the TypeScript
-// through tsx (no build needed). A service that has not landed yet, or has no migrations, is skipped.
+// through tsx (no build needed). A service without a database (notification) has nothing to migrate; one
+// with a database but no migrate entry is an error. Runs through tsx itself (`node --import tsx`): the
+// topology is TypeScript.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, SERVICES, isServicePresent, serviceEnv } from '../gateway/topology.mjs';
+import { ROOT, SERVICES, serviceEnv } from '../system/topology.ts';
 
 /** The command that runs a service entry (`server`, `migrate`) from dist/ or, with source, from src/ via tsx. */
 export function entryCommand(service, entry, { source = false, watch = false } = {}) {
@@ -36,7 +37,7 @@ function run(command, env, label) {
 }
 
 /**
- * Migrates the given (default: every present) service with a database. `envFor(spec)` gives each service's
+ * Migrates the given (default: every) service with a database. `envFor(spec)` gives each service's
  * environment (default: the native development environment). Returns the names of the migrated services.
  */
 export async function migrateAll({ services, source = false, envFor, log = console.log } = {}) {
@@ -44,15 +45,10 @@ export async function migrateAll({ services, source = false, envFor, log = conso
   for (const spec of SERVICES) {
     if (services && !services.includes(spec.name)) continue;
     if (!spec.database) continue;
-    if (!isServicePresent(spec.name)) {
-      log(`! ${spec.name}: not present yet (no services/${spec.name}/src/app.ts); not migrated`);
-      continue;
-    }
     const command = entryCommand(spec.name, 'migrate', { source });
     if (!command) {
-      const where = source ? `src/migrate.ts` : `dist/migrate.js (run npm run build)`;
-      log(`! ${spec.name}: no ${where}; not migrated`);
-      continue;
+      const where = source ? `src/migrate.ts` : `dist/migrate.js (run npm run build, or pass --source)`;
+      throw new Error(`${spec.name} has a database but no ${where}`);
     }
     const env = { ...process.env, ...(envFor ? envFor(spec) : serviceEnv(spec, { logLevel: 'warn' })) };
     log(`… migrating ${spec.name} (${new URL(env.DATABASE_URL).pathname.slice(1)})`);

@@ -1,27 +1,17 @@
-#!/usr/bin/env node
 // `npm start`: the whole system on this machine with one command. Installs and starts what is missing
 // (PostgreSQL, Redis, RabbitMQ, nginx); builds; migrates and seeds; runs every service (booking as
 // BOOKING_REPLICAS instances, default 3) and nginx as the gateway on :8080 under one process runner
 // (concurrently); prints the URL. Ctrl-C, or `npm stop` from another terminal, stops all of it.
 // `npm run dev` (--dev) is the same with the TypeScript sources under `tsx watch` instead of a build.
-// Services that have not landed yet are skipped with a warning; the gateway answers their routes with 502.
+// Runs through tsx (`node --import tsx`, as the npm scripts do): the topology and the gateway renderer are TypeScript.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import concurrently from 'concurrently';
-import {
-  GATEWAY_PORT,
-  ROOT,
-  SERVICES,
-  bookingReplicas,
-  instancePorts,
-  isServicePresent,
-  serviceEnv,
-  serviceSpec,
-} from '../gateway/topology.mjs';
-import { nativeGatewayOptions } from '../gateway/render.mjs';
-import { nginxArgs, nginxBinary, testNginxConfig, writeNginxConfig } from '../gateway/nginx.mjs';
+import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts, serviceEnv, serviceSpec } from '../system/topology.ts';
+import { nativeGatewayOptions } from '../gateway/render.ts';
+import { nginxArgs, nginxBinary, testNginxConfig, writeNginxConfig } from '../gateway/nginx.ts';
 import { entryCommand, migrateAll } from './migrate.mjs';
 
 const RUN_DIR = path.join(ROOT, '.run');
@@ -142,11 +132,7 @@ async function main() {
     fail(err.message);
   }
   const gatewayPort = Number(env.GATEWAY_PORT ?? GATEWAY_PORT);
-  const present = SERVICES.filter((s) => isServicePresent(s.name));
-  for (const missing of SERVICES.filter((s) => !present.includes(s))) {
-    console.warn(`! ${missing.name} is not present yet (no services/${missing.name}/src/app.ts): skipped; its routes answer 502`);
-  }
-  const ports = [gatewayPort, ...present.flatMap((s) => instancePorts(s, replicas))];
+  const ports = [gatewayPort, ...SERVICES.flatMap((s) => instancePorts(s, replicas))];
   for (const port of ports) {
     if (await portInUse(port))
       fail(`port ${port} is already in use; stop whatever listens there (npm stop, if it is this system)`);
@@ -184,7 +170,7 @@ async function main() {
 
   // 4. Migrate and seed.
   step('migrating databases');
-  await migrateAll({ services: present.map((s) => s.name), source: dev }).catch((err) => fail(err.message));
+  await migrateAll({ source: dev }).catch((err) => fail(err.message));
   if (existsSync(path.join(ROOT, 'scripts', 'seed.mjs'))) {
     step('seeding');
     await run(process.execPath, [path.join(ROOT, 'scripts', 'seed.mjs')]).catch((err) =>
@@ -207,12 +193,9 @@ async function main() {
   const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const commands = [];
   const readiness = [];
-  for (const spec of present) {
+  for (const spec of SERVICES) {
     const command = entryCommand(spec.name, 'server', { source: dev, watch: dev });
-    if (!command) {
-      console.warn(`! ${spec.name}: no ${dev ? 'src/server.ts' : 'dist/server.js'}; skipped`);
-      continue;
-    }
+    if (!command) fail(`${spec.name}: no ${dev ? 'src/server.ts' : 'dist/server.js'}; every service must be there`);
     const portsOf = instancePorts(spec, replicas);
     portsOf.forEach((port, i) => {
       commands.push({
@@ -233,9 +216,9 @@ async function main() {
 
   /** Every service but auth waits for auth's readiness before it starts (see --after above). */
   function afterAuth(spec, command) {
-    if (spec.name === 'auth' || !present.some((s) => s.name === 'auth')) return command;
+    if (spec.name === 'auth') return command;
     const authReady = `http://127.0.0.1:${instancePorts(serviceSpec('auth'))[0]}/health/ready`;
-    return [process.execPath, path.join(ROOT, 'scripts', 'start.mjs'), '--after', authReady, ...command];
+    return [process.execPath, '--import', 'tsx', path.join(ROOT, 'scripts', 'start.mjs'), '--after', authReady, ...command];
   }
 
   /**

@@ -1,10 +1,9 @@
-#!/usr/bin/env node
 // `npm stop`: stops a system started by `npm start` / `npm run dev` in another terminal. It signals the
 // runner recorded in .run/system.json (SIGTERM), which stops every service and the gateway gracefully,
 // and waits until it is gone; after 30 s it says so instead of killing blindly.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../gateway/topology.mjs';
+import { ROOT } from '../system/topology.ts';
 
 const PID_FILE = path.join(ROOT, '.run', 'system.json');
 

@@ -1,8 +1,7 @@
 // The system's shape in one place: which services exist, their ports, databases, public path prefixes
 // and the environment each one is started with. The native run (scripts/start.mjs), the migrations
-// (scripts/migrate.mjs), the gateway renderer and the gateway tests all read it, and a test checks that
-// docker-compose.yml agrees with it, so the native and container runs cannot drift apart.
-import { existsSync } from 'node:fs';
+// (scripts/migrate.mjs), the gateway renderer and the system tests all read it, and a test checks that
+// docker-compose.yml and the Kubernetes manifests agree with it, so the runs cannot drift apart.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,8 +13,20 @@ export const DEFAULT_BOOKING_REPLICAS = 3;
 export const REPLICA_PORT_STEP = 10;
 export const MAX_REPLICAS = 9;
 
-/** @type {readonly import('./topology.d.mts').ServiceSpec[]} */
-export const SERVICES = Object.freeze([
+export type ServiceName = 'auth' | 'train' | 'booking' | 'payment' | 'notification';
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** Native port of the first instance; the container port of every instance. */
+  readonly port: number;
+  readonly database: string | null;
+  /** Public path prefix routed by the gateway. */
+  readonly apiPrefix: string;
+  /** Runs as several instances behind the gateway (booking). */
+  readonly replicated: boolean;
+}
+
+export const SERVICES: readonly ServiceSpec[] = Object.freeze([
   { name: 'auth', port: 3001, database: 'auth_db', apiPrefix: '/api/auth', replicated: false },
   { name: 'train', port: 3002, database: 'train_db', apiPrefix: '/api/trains', replicated: false },
   { name: 'booking', port: 3003, database: 'booking_db', apiPrefix: '/api/bookings', replicated: true },
@@ -23,14 +34,14 @@ export const SERVICES = Object.freeze([
   { name: 'notification', port: 3005, database: null, apiPrefix: '/api/notifications', replicated: false },
 ]);
 
-export function serviceSpec(name) {
+export function serviceSpec(name: string): ServiceSpec {
   const spec = SERVICES.find((s) => s.name === name);
   if (!spec) throw new Error(`Unknown service "${name}"`);
   return spec;
 }
 
 /** Reads BOOKING_REPLICAS (default 3) and refuses anything outside 1..MAX_REPLICAS. */
-export function bookingReplicas(env = process.env) {
+export function bookingReplicas(env: Record<string, string | undefined> = process.env): number {
   const raw = env.BOOKING_REPLICAS;
   if (raw === undefined || raw === '') return DEFAULT_BOOKING_REPLICAS;
   const n = Number(raw);
@@ -41,25 +52,38 @@ export function bookingReplicas(env = process.env) {
 }
 
 /** Ports of every instance of a service on one machine. */
-export function instancePorts(spec, replicas = 1) {
+export function instancePorts(spec: ServiceSpec, replicas = 1): number[] {
   const count = spec.replicated ? replicas : 1;
   return Array.from({ length: count }, (_, i) => spec.port + i * REPLICA_PORT_STEP);
 }
 
-/**
- * A service counts as present once its app exists (STYLE.md: src/app.ts beside src/server.ts); until then
- * the scripts skip it with a warning, because services land one by one.
- */
-export function isServicePresent(name, root = ROOT) {
-  return existsSync(path.join(root, 'services', name, 'src', 'app.ts'));
+export interface ServiceEnvOptions {
+  port?: number;
+  host?: string;
+  nodeEnv?: 'development' | 'test' | 'production';
+  /** Server URL without a database, e.g. postgres://postgres@127.0.0.1:5432. */
+  postgresUrl?: string;
+  /** Database name per service when not the default `<svc>_db` (tests use fresh ones). */
+  databases?: Partial<Record<ServiceName, string>>;
+  redisUrl?: string;
+  redisKeyPrefix?: string;
+  amqpUrl?: string;
+  amqpExchange?: string;
+  /** Host name other services are reached at: 127.0.0.1 natively, the service name in containers. */
+  serviceHost?: (name: ServiceName) => string;
+  /** Base URL of another service when not host:default-port (tests, with ports picked at run time). */
+  serviceUrl?: (name: ServiceName) => string;
+  otpDevEcho?: boolean;
+  logLevel?: string;
+  trustProxy?: string;
 }
 
 /**
  * The environment every service process gets. Every service receives the same variable names (unknown
  * ones are ignored by loadConfig), so adding a consumer of e.g. BOOKING_SERVICE_URL needs no script change.
- * `urls` says where the other services are: 127.0.0.1 natively, service names in containers.
+ * `serviceHost` / `serviceUrl` say where the other services are: 127.0.0.1 natively, service names in containers.
  */
-export function serviceEnv(spec, options) {
+export function serviceEnv(spec: ServiceSpec, options: ServiceEnvOptions = {}): Record<string, string> {
   const {
     port = spec.port,
     host = '127.0.0.1',
@@ -75,9 +99,9 @@ export function serviceEnv(spec, options) {
     otpDevEcho = nodeEnv !== 'production',
     logLevel = 'info',
     trustProxy = '127.0.0.1,::1',
-  } = options ?? {};
-  const url = (name) => serviceUrl?.(name) ?? `http://${serviceHost(name)}:${serviceSpec(name).port}`;
-  const env = {
+  } = options;
+  const url = (name: ServiceName) => serviceUrl?.(name) ?? `http://${serviceHost(name)}:${serviceSpec(name).port}`;
+  const env: Record<string, string> = {
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,
     HOST: host,

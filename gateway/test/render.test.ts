@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testNginxConfig, writeNginxConfig } from '../nginx.mjs';
+import { testNginxConfig, writeNginxConfig } from '../nginx.js';
 import {
   containerGatewayOptions,
   nativeGatewayOptions,
   renderGatewayConfig,
   resolveSettings,
   retryAfterSeconds,
-} from '../render.mjs';
+} from '../render.js';
 
 describe('settings', () => {
   it('takes GATEWAY_* variables over the defaults', () => {

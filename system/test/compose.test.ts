@@ -1,6 +1,6 @@
 /**
  * The container run and the native run describe the same system: docker-compose.yml against
- * gateway/topology.mjs (services, ports, databases, variable names, service URLs, booking replicas,
+ * system/topology.ts (services, ports, databases, variable names, service URLs, booking replicas,
  * the gateway port), the Dockerfiles against each other and against the topology, and the container
  * rendering of the gateway against the compose service names. Validates with `docker-compose config`
  * when the binary is installed.
@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_BOOKING_REPLICAS, GATEWAY_PORT, ROOT, SERVICES, serviceEnv } from '../topology.mjs';
-import { SETTINGS, containerGatewayOptions, renderGatewayConfig } from '../render.mjs';
+import { DEFAULT_BOOKING_REPLICAS, GATEWAY_PORT, ROOT, SERVICES, serviceEnv } from '../topology.js';
+import { SETTINGS, containerGatewayOptions, renderGatewayConfig } from '../../gateway/render.js';
 
 interface ComposeService {
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
@@ -124,7 +124,7 @@ describe('Dockerfiles', () => {
   it('gateway image: built frontend, container config, unprivileged, healthcheck', () => {
     const file = readFileSync(path.join(ROOT, 'gateway', 'Dockerfile'), 'utf8');
     expect(file).toContain('npm run build -w frontend');
-    expect(file).toContain('node gateway/render.mjs --target container');
+    expect(file).toContain('node --import tsx gateway/render.ts --target container');
     expect(file).toMatch(/^USER 101$/m);
     expect(file).toMatch(/^HEALTHCHECK /m);
     expect(file).toContain(`EXPOSE ${GATEWAY_PORT}`);

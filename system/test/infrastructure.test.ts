@@ -1,7 +1,7 @@
 /**
  * The Kubernetes manifests and the Prometheus config describe the same system as the native run: every
  * service (and the gateway) is a Deployment with probes, a non-root read-only container, resources and an
- * autoscaler; ports and variable names agree with gateway/topology.mjs. Overlays are built with
+ * autoscaler; ports and variable names agree with system/topology.ts. Overlays are built with
  * `kubectl kustomize` when kubectl is installed.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
-import { GATEWAY_PORT, ROOT, SERVICES, instancePorts, serviceEnv } from '../topology.mjs';
+import { GATEWAY_PORT, ROOT, SERVICES, instancePorts, serviceEnv } from '../topology.js';
 
 const K8S = path.join(ROOT, 'infrastructure', 'k8s');
 

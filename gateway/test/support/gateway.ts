@@ -7,8 +7,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { nginxArgs, nginxBinary, testNginxConfig, writeNginxConfig } from '../../nginx.mjs';
-import { resolveSettings, type GatewaySettings, type Upstreams } from '../../render.mjs';
+import { nginxArgs, nginxBinary, testNginxConfig, writeNginxConfig } from '../../nginx.js';
+import { resolveSettings, type GatewaySettings, type Upstreams } from '../../render.js';
 
 export interface GatewayHandle {
   url: string;

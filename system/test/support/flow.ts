@@ -4,7 +4,7 @@
  * (booking status, payment status, the notification inbox).
  */
 import { randomUUID } from 'node:crypto';
-import { send, type Received } from './http.js';
+import { send, type Received } from '../../../gateway/test/support/http.js';
 
 export const CARD_OK = '4242 4242 4242 4242';
 export const CARD_DECLINED = '4000 0000 0000 0002';

@@ -3,7 +3,7 @@
  * Each run gets its own PostgreSQL databases (dropped afterwards), Redis key prefix (its keys deleted
  * afterwards) and RabbitMQ exchange (deleted afterwards), so it never touches anyone else's data. Services
  * run from their TypeScript sources (no build), on free ports, with the environment the native run uses
- * (gateway/topology.mjs). Services that have not landed yet are left out, and `present` says which did.
+ * (system/topology.ts). Every service must be there: a missing one fails to start, and so fails the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -12,11 +12,9 @@ import { EVENT_TYPES } from '@rail/contracts/events';
 import { consumerQueueNames, deleteTopology } from '@rail/messaging/testing';
 import { createTestDatabase, type TestDatabase } from '@rail/db';
 import { createRedis } from '@rail/redis';
-import { ROOT, SERVICES, isServicePresent, serviceEnv, type ServiceSpec } from '../../topology.mjs';
-import type { GatewaySettings, Upstreams } from '../../render.mjs';
-import { freePort, startGateway, waitForHttp, type GatewayHandle } from './gateway.js';
-
-type ServiceName = ServiceSpec['name'];
+import { ROOT, SERVICES, serviceEnv, type ServiceName, type ServiceSpec } from '../../topology.js';
+import type { GatewaySettings, Upstreams } from '../../../gateway/render.js';
+import { freePort, startGateway, waitForHttp, type GatewayHandle } from '../../../gateway/test/support/gateway.js';
 
 export interface Instance {
   service: ServiceName;
@@ -28,7 +26,7 @@ export interface Instance {
 }
 
 export interface SystemOptions {
-  /** Services to run (default: every present one). */
+  /** Services to run (default: all of them). */
   services?: ServiceName[];
   bookingReplicas?: number;
   /** Gateway settings over generous test defaults. */
@@ -42,7 +40,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   url: string;
   gateway: GatewayHandle;
-  present: ServiceName[];
+  /** The services this system runs. */
+  services: ServiceName[];
   instances: Instance[];
   amqpExchange: string;
   redisKeyPrefix: string;
@@ -82,7 +81,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const runId = randomBytes(4).toString('hex');
   const wanted = options.services ?? SERVICES.map((s) => s.name);
-  const specs = SERVICES.filter((s) => wanted.includes(s.name) && isServicePresent(s.name));
+  const specs = SERVICES.filter((s) => wanted.includes(s.name));
   const replicas = options.bookingReplicas ?? 2;
   const redisKeyPrefix = `gwtest:${runId}:`;
   const amqpExchange = `rail.gwtest.${runId}`;
@@ -208,7 +207,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   return {
     url: running.url,
     gateway: running,
-    present: specs.map((s) => s.name),
+    services: specs.map((s) => s.name),
     instances,
     amqpExchange,
     redisKeyPrefix,
