@@ -4,6 +4,7 @@
  */
 import { createPool } from '@rail/db';
 import { runServer } from '@rail/http';
+import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
 import { createBroker, startOutboxRelay } from '@rail/messaging';
 import { createRedis } from '@rail/redis';
@@ -50,17 +51,19 @@ try {
   const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'auth' });
   const relay = startOutboxRelay({ pool, broker, logger });
 
-  const purge = setInterval(() => {
-    purgeExpired(pool).catch((err: unknown) => logger.warn({ err }, 'purging expired codes and tokens failed'));
-  }, 10 * 60_000);
-  purge.unref();
+  const purge = startPeriodicJob({
+    name: 'purge-expired-codes-and-tokens',
+    intervalMs: 10 * 60_000,
+    logger,
+    run: () => purgeExpired(pool),
+  });
 
   await runServer(app, {
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     onShutdown: async () => {
-      clearInterval(purge);
+      await purge.stop();
       await relay.stop();
       await broker.close();
       await Promise.allSettled([pool.end(), redis.quit()]);

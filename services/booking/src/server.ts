@@ -25,7 +25,7 @@ const app = await buildApp({
   subscriber,
   trustProxy: trustProxy(config),
 });
-const stopJobs = startExpiryJob(deps, config.EXPIRY_INTERVAL_MS);
+const expiryJob = startExpiryJob(deps, config.EXPIRY_INTERVAL_MS);
 // Outbox relay (booking.* and otp.requested reach RabbitMQ) and the payment.succeeded/failed consumers.
 const events = await startEvents(deps, config, app.metricsRegistry);
 
@@ -34,7 +34,7 @@ await runServer(app, {
   host: config.HOST,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onShutdown: async () => {
-    await stopJobs();
+    await expiryJob.stop();
     await events.stop();
     await Promise.allSettled([deps.pool.end(), deps.redis.quit(), subscriber.quit()]);
   },

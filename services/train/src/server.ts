@@ -1,6 +1,7 @@
 /** The train service process: config -> clients -> migrate -> app -> listen; drains and closes on shutdown. */
 import { createPool } from '@rail/db';
 import { runServer } from '@rail/http';
+import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
 import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
@@ -23,13 +24,12 @@ const redis = createRedis(config.REDIS_URL, {
 });
 
 // Keep the sales window rolling: publish the new day's trips without waiting for a manual seed.
-const publish = () =>
-  publishTrips(pool, { now: new Date(), salesWindowDays: config.SALES_WINDOW_DAYS })
-    .then((r) => r.created > 0 && logger.info(r, 'published trips'))
-    .catch((err: unknown) => logger.error({ err }, 'publishing trips failed'));
-await publish();
-const timer = setInterval(publish, PUBLISH_EVERY_MS);
-timer.unref();
+const publish = async (): Promise<void> => {
+  const result = await publishTrips(pool, { now: new Date(), salesWindowDays: config.SALES_WINDOW_DAYS });
+  if (result.created > 0) logger.info(result, 'published trips');
+};
+await publish().catch((err: unknown) => logger.error({ err }, 'publishing trips failed'));
+const publishJob = startPeriodicJob({ name: 'publish-trips', intervalMs: PUBLISH_EVERY_MS, logger, run: publish });
 
 const app = await buildApp({ config, logger, pool, redis });
 await runServer(app, {
@@ -37,7 +37,7 @@ await runServer(app, {
   host: config.HOST,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onShutdown: async () => {
-    clearInterval(timer);
+    await publishJob.stop();
     await pool.end();
     redis.disconnect();
   },
