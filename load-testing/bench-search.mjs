@@ -4,11 +4,12 @@
 //
 //   node --import tsx --conditions=@rail/source load-testing/bench-search.mjs [--duration 10] [--connections 50]
 //
-// It creates a throwaway database (seeded like `npm run seed`), starts the train service twice as a child
-// process on a free port, stands in for the booking service's POST /internal/availability with a small
-// HTTP server answering the contract (no seats taken), drives GET /api/trains/search with autocannon over
-// a mix of routes and dates, and prints throughput and p50/p95/p99 latency for both runs. It drops the
-// database and deletes its Redis keys afterwards.
+// It creates a throwaway database seeded by the train service's own seed entry (as `npm run seed` does;
+// the bench goes through the service's processes and HTTP, never its sources), starts the train service
+// twice as a child process on a free port, stands in for the booking service's POST /internal/availability
+// with a small HTTP server answering the contract (no seats taken), drives GET /api/trains/search with
+// autocannon over a mix of routes and dates, and prints throughput and p50/p95/p99 latency for both runs.
+// It drops the database and deletes its Redis keys afterwards.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,11 +17,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createPool, createTestDatabase } from '@rail/db';
+import { createTestDatabase } from '@rail/db';
 import { createRedis } from '@rail/redis';
-import { migrationsDir } from '../services/train/src/migrate.ts';
-import { seedCatalog } from '../services/train/src/use-cases/seed-catalog.ts';
-import { addDays, dhakaDate } from '../services/train/src/domain/dhaka-time.ts';
+import { dhakaDate } from './lib/system.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -63,6 +62,19 @@ async function startBookingStandIn() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, calls: () => calls, close: () => server.close() };
+}
+
+/** The train service's seed entry (migrates, loads the catalogue, publishes trips), as a child process. */
+function seedTrain(env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@rail/source', 'services/train/src/seed.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding train failed (exit ${code})`))));
+  });
 }
 
 async function startTrain(env) {
@@ -116,17 +128,14 @@ async function run(label, url, dates) {
   };
 }
 
-const db = await createTestDatabase('train_bench', migrationsDir);
+const db = await createTestDatabase('train_bench');
 const prefix = `bench:train:${randomBytes(4).toString('hex')}:`;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'bench-search' });
 const booking = await startBookingStandIn();
 const rows = [];
 try {
-  const pool = createPool(db.url);
-  await seedCatalog(pool, { now: new Date(), salesWindowDays: 10 });
-  await pool.end();
-  const today = dhakaDate(new Date());
-  const dates = [0, 1, 2, 5, 10].map((d) => addDays(today, d));
+  await seedTrain({ DATABASE_URL: db.url, SALES_WINDOW_DAYS: '10' });
+  const dates = [0, 1, 2, 5, 10].map((d) => dhakaDate(d));
   const base = { DATABASE_URL: db.url, REDIS_KEY_PREFIX: prefix, BOOKING_SERVICE_URL: booking.url };
   for (const [label, env] of [
     ['cache on (search 2 s, availability 1 s)', { ...base }],
