@@ -5,6 +5,7 @@
  */
 import { createLogger } from '@rail/logger';
 import { loadBookingConfig } from './config.js';
+import { activeTripIds } from './db/bookings-repo.js';
 import { createDeps, waitForRedis } from './runtime.js';
 import { auditTrip } from './use-cases/audit-trip.js';
 
@@ -15,10 +16,7 @@ try {
   let tripIds = process.argv.slice(2).map(Number);
   if (tripIds.some((id) => !Number.isInteger(id) || id < 1)) throw new Error('usage: audit [tripId ...]');
   if (tripIds.length === 0) {
-    const { rows } = await deps.pool.query<{ trip_id: number }>(
-      `SELECT DISTINCT trip_id FROM bookings WHERE status IN ('HELD', 'PENDING_PAYMENT', 'CONFIRMED') ORDER BY trip_id`,
-    );
-    tripIds = rows.map((r) => r.trip_id);
+    tripIds = await activeTripIds(deps.pool);
   }
   let total = 0;
   for (const tripId of tripIds) {

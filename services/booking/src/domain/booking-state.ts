@@ -52,10 +52,15 @@ export function transition(from: BookingStatus, action: BookingAction): Transiti
   return { from, to: rule.to, changed: true };
 }
 
+/** Where `action` leads (for statements that apply one action to many rows at once). */
+export function targetOf(action: BookingAction): BookingStatus {
+  return TABLE[action].to;
+}
+
 /** Statuses whose seats are taken (the rows the exclusion constraint covers). */
 export const ACTIVE_STATUSES: readonly BookingStatus[] = ['HELD', 'PENDING_PAYMENT', 'CONFIRMED'];
 /** Statuses that run out at expires_at. */
-export const EXPIRING_STATUSES: readonly BookingStatus[] = ['HELD', 'PENDING_PAYMENT'];
+export const EXPIRING_STATUSES: readonly BookingStatus[] = TABLE.expire.from;
 
 export function isActive(status: BookingStatus): boolean {
   return ACTIVE_STATUSES.includes(status);

@@ -5,30 +5,23 @@
  */
 import { withTransaction } from '@rail/db';
 import { NotFoundError } from '@rail/errors';
-import { findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
+import { applyChange, findBooking, releaseEntry, type Booking } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
-import { transition } from '../domain/booking-state.js';
-import { releaseEntry } from './verify-otp.js';
-import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
+import { cancel } from '../domain/booking.js';
 
 export async function cancelConfirmedBooking(
   deps: BookingDeps,
   input: { bookingId: string; reason: string; userId?: string },
 ): Promise<{ bookingId: string; status: 'CANCELLED'; changed: boolean; refundAmount: number }> {
-  const { row, changed } = await withTransaction(deps.pool, async (client): Promise<{ row: BookingRow; changed: boolean }> => {
+  const { row, changed } = await withTransaction(deps.pool, async (client): Promise<{ row: Booking; changed: boolean }> => {
     const booking = await findBooking(client, input.bookingId, {
       forUpdate: true,
       ...(input.userId ? { userId: input.userId } : {}),
     });
     if (!booking) throw new NotFoundError('Booking not found', 'BOOKING_NOT_FOUND');
-    const t = transition(booking.status, 'cancel');
-    if (!t.changed) return { row: booking, changed: false };
-    await setStatus(client, booking.id, 'CANCELLED', { cancel_reason: input.reason });
-    await enqueueBookingCancelled(client, booking, {
-      reason: input.reason,
-      paymentId: booking.payment_id,
-      refundAmount: booking.amount,
-    });
+    const change = cancel(booking, input.reason);
+    if (!change) return { row: booking, changed: false };
+    await applyChange(client, change);
     return { row: booking, changed: true };
   });
   if (changed) await deps.seats.release(row.trip_id, releaseEntry(row));

@@ -14,13 +14,20 @@
  */
 import type { EventDataOf } from '@rail/contracts/events';
 import type { PoolClient } from '@rail/db';
-import { enqueueEvent, type EventHeaders } from '@rail/messaging';
-import { entryOf, findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
+import type { EventHeaders } from '@rail/messaging';
+import {
+  applyChange,
+  applyChangeWithUniqueRetry,
+  claimRefund,
+  entryOf,
+  findBooking,
+  findStatus,
+  releaseEntry,
+} from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
-import { EXPIRING_STATUSES, transition } from '../domain/booking-state.js';
+import { EXPIRING_STATUSES } from '../domain/booking-state.js';
+import { applied, confirm, expire, refundPayment } from '../domain/booking.js';
 import { generateReference } from '../domain/reference.js';
-import { contactOf, releaseEntry } from './verify-otp.js';
-import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
 
 export type RefundReason = 'PAID_AFTER_EXPIRY' | 'PAID_AFTER_CANCELLATION' | 'DUPLICATE_PAYMENT' | 'BOOKING_NOT_PAYABLE';
 
@@ -58,32 +65,16 @@ export async function handlePaymentSucceeded(
   }
 
   if (booking.status === 'PENDING_PAYMENT' && !booking.overdue) {
-    transition(booking.status, 'pay');
     const catalog = await deps.inventories.get(booking.trip_id, 'bookingId');
-    const reference = await assignReference(db, booking.id, data.paymentId);
-    await enqueueEvent(
+    // A fresh reference per attempt: a (rare) collision with another booking's retries with a new one.
+    // confirm() of a live PENDING_PAYMENT booking always is a change (never the null of a repeat).
+    const change = await applyChangeWithUniqueRetry(
       db,
-      'booking.confirmed',
-      {
-        bookingId: booking.id,
-        reference,
-        userId: booking.user_id,
-        contact: contactOf(booking),
-        tripId: booking.trip_id,
-        trainName: catalog.inventory.trainName,
-        trainNumber: catalog.inventory.trainNumber,
-        date: catalog.inventory.date,
-        from: booking.from_code,
-        to: booking.to_code,
-        departure: catalog.inventory.stops[booking.from_index]?.departure ?? null,
-        seats: booking.seats,
-        passengers: booking.passengers,
-        amount: booking.amount,
-        paymentId: data.paymentId,
-      },
+      () => confirm(booking, data, generateReference(), catalog.inventory)!,
       headers,
     );
-    const confirmed: BookingRow = { ...booking, status: 'CONFIRMED', reference, payment_id: data.paymentId, expires_at: null };
+    const confirmed = applied(booking, change);
+    const reference = confirmed.reference!;
     return {
       result: { outcome: 'confirmed', bookingId: booking.id, reference },
       // Hold -> booked in Redis: a confirmed seat never expires there.
@@ -96,15 +87,9 @@ export async function handlePaymentSucceeded(
   let status = booking.status;
   if (EXPIRING_STATUSES.includes(status) && booking.overdue) {
     // Paid after the hold ran out, before the expiry job got to it: expire now, as the job would have.
-    transition(status, 'expire');
-    await setStatus(db, booking.id, 'EXPIRED');
-    await enqueueEvent(
-      db,
-      'booking.expired',
-      { bookingId: booking.id, userId: booking.user_id, tripId: booking.trip_id, seatIds: booking.seats.map((s) => s.seatId) },
-      headers,
-    );
-    status = 'EXPIRED';
+    const change = expire(booking)!;
+    await applyChange(db, change, headers);
+    status = change.to;
     afterCommit = async () => void (await deps.seats.release(booking.trip_id, releaseEntry(booking)));
   }
   const reason: RefundReason =
@@ -115,7 +100,9 @@ export async function handlePaymentSucceeded(
         : status === 'CONFIRMED'
           ? 'DUPLICATE_PAYMENT'
           : 'BOOKING_NOT_PAYABLE';
-  const requested = await requestRefundOnce(db, booking, data, reason, headers);
+  // Once per payment, whatever event brought it.
+  const requested = await claimRefund(db, data.paymentId);
+  if (requested) await applyChange(db, refundPayment(booking, data, reason), headers);
   return {
     result: { outcome: requested ? 'refund-requested' : 'refund-already-requested', bookingId: booking.id, reason },
     ...(afterCommit ? { afterCommit } : {}),
@@ -128,50 +115,10 @@ export async function handlePaymentFailed(
   db: PoolClient,
   data: EventDataOf<'payment.failed'>,
 ): Promise<Handled<{ bookingId: string; status: string | null }>> {
-  const { rows } = await db.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [data.bookingId]);
-  const status = rows[0]?.status ?? null;
+  const status = await findStatus(db, data.bookingId);
   deps.logger.info(
     { bookingId: data.bookingId, paymentId: data.paymentId, reason: data.reason, retryable: data.retryable, status },
     'payment failed; the booking waits for another attempt until its hold expires',
   );
   return { result: { bookingId: data.bookingId, status } };
-}
-
-async function assignReference(db: PoolClient, bookingId: string, paymentId: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const reference = generateReference();
-    // A savepoint, so a (rare) reference collision retries without aborting the consumer's transaction.
-    await db.query('SAVEPOINT reference');
-    try {
-      await db.query(
-        `UPDATE bookings SET status = 'CONFIRMED', reference = $2, payment_id = $3, expires_at = NULL, updated_at = now() WHERE id = $1`,
-        [bookingId, reference, paymentId],
-      );
-      await db.query('RELEASE SAVEPOINT reference');
-      return reference;
-    } catch (err) {
-      await db.query('ROLLBACK TO SAVEPOINT reference');
-      if ((err as { code?: string }).code !== '23505' || attempt >= 5) throw err;
-    }
-  }
-}
-
-/**
- * booking.cancelled carrying the payment to refund, once per payment whatever event brought it (a second
- * payment.succeeded event for the same payment has another event id).
- */
-async function requestRefundOnce(
-  db: PoolClient,
-  booking: BookingRow,
-  data: EventDataOf<'payment.succeeded'>,
-  reason: RefundReason,
-  headers: EventHeaders,
-): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO processed_events (consumer, event_id) VALUES ('booking.refund-requested', $1) ON CONFLICT DO NOTHING`,
-    [data.paymentId],
-  );
-  if (rowCount === 0) return false;
-  await enqueueBookingCancelled(db, booking, { reason, paymentId: data.paymentId, refundAmount: data.amount }, headers);
-  return true;
 }

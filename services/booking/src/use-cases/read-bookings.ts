@@ -1,8 +1,9 @@
 /** Reads of one's own bookings: one by id (anyone else's is 404), and a newest-first cursor page. */
-import type { BookingList, BookingView } from '@rail/contracts/booking';
+import type { BookingList, BookingView, InternalBooking } from '@rail/contracts/booking';
 import { NotFoundError, ValidationError } from '@rail/errors';
-import { BOOKING_COLUMNS, findBooking, toView, type BookingRow } from '../db/bookings-repo.js';
+import { findBooking, listUserBookings, toView, type Booking } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
+import { effectiveStatus } from '../domain/booking.js';
 
 export async function getBooking(deps: BookingDeps, userId: string, id: string): Promise<BookingView> {
   const row = await findBooking(deps.pool, id, { userId });
@@ -10,7 +11,23 @@ export async function getBooking(deps: BookingDeps, userId: string, id: string):
   return toView(row);
 }
 
-function encodeCursor(row: BookingRow): string {
+/** A booking as the payment service needs it (any owner: the caller is a service). */
+export async function getInternalBooking(deps: BookingDeps, id: string): Promise<InternalBooking> {
+  const row = await findBooking(deps.pool, id);
+  if (!row) throw new NotFoundError('Booking not found', 'BOOKING_NOT_FOUND');
+  return {
+    bookingId: row.id,
+    userId: row.user_id,
+    // Past its time but not yet swept by the expiry job: it is expired all the same.
+    status: effectiveStatus(row),
+    amount: row.amount,
+    currency: 'BDT',
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+    tripId: row.trip_id,
+  };
+}
+
+function encodeCursor(row: Booking): string {
   return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
 }
 
@@ -23,17 +40,8 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export async function listBookings(deps: BookingDeps, userId: string, limit: number, cursor?: string): Promise<BookingList> {
-  const params: unknown[] = [userId, limit + 1];
-  let after = '';
-  if (cursor) {
-    const c = decodeCursor(cursor);
-    params.push(c.createdAt, c.id);
-    after = 'AND (b.created_at, b.id) < ($3::timestamptz, $4::uuid)';
-  }
-  const { rows } = await deps.pool.query<BookingRow>(
-    `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.user_id = $1 ${after} ORDER BY b.created_at DESC, b.id DESC LIMIT $2`,
-    params,
-  );
+  // One more than a page tells whether there is a next one.
+  const rows = await listUserBookings(deps.pool, userId, limit + 1, cursor ? decodeCursor(cursor) : undefined);
   const page = rows.slice(0, limit);
   return { items: page.map(toView), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }

@@ -6,21 +6,20 @@ import type { AuthUser } from '@rail/auth-verify';
 import type { ReleaseBookingResponse } from '@rail/contracts/booking';
 import { withTransaction } from '@rail/db';
 import { NotFoundError } from '@rail/errors';
-import { findBooking, setStatus, type BookingRow } from '../db/bookings-repo.js';
+import { applyChange, findBooking, releaseEntry, type Booking } from '../db/bookings-repo.js';
 import type { BookingDeps } from '../deps.js';
-import { transition } from '../domain/booking-state.js';
-import { releaseEntry } from './verify-otp.js';
-import { enqueueBookingCancelled } from '../events/booking-cancelled.js';
+import { applied, release } from '../domain/booking.js';
+
+export const USER_RELEASE_REASON = 'RELEASED_BY_USER';
 
 export async function releaseBooking(deps: BookingDeps, user: AuthUser, bookingId: string): Promise<ReleaseBookingResponse> {
-  const { row, changed } = await withTransaction(deps.pool, async (client): Promise<{ row: BookingRow; changed: boolean }> => {
+  const { row, changed } = await withTransaction(deps.pool, async (client): Promise<{ row: Booking; changed: boolean }> => {
     const booking = await findBooking(client, bookingId, { userId: user.id, forUpdate: true });
     if (!booking) throw new NotFoundError('Booking not found', 'BOOKING_NOT_FOUND');
-    if (booking.status === 'EXPIRED' || booking.status === 'CANCELLED') return { row: booking, changed: false };
-    transition(booking.status, 'release');
-    await setStatus(client, booking.id, 'CANCELLED', { cancel_reason: 'RELEASED_BY_USER', otp_hash: null });
-    await enqueueBookingCancelled(client, booking, { reason: 'RELEASED_BY_USER', paymentId: null, refundAmount: 0 });
-    return { row: { ...booking, status: 'CANCELLED' }, changed: true };
+    const change = release(booking, USER_RELEASE_REASON);
+    if (!change) return { row: booking, changed: false };
+    await applyChange(client, change);
+    return { row: applied(booking, change), changed: true };
   });
   if (changed) await deps.seats.release(row.trip_id, releaseEntry(row));
   return { bookingId: row.id, status: row.status };
