@@ -4,12 +4,14 @@
  * and never stopped. Otherwise this starts one (`npm start`, with a 45-second hold so the expiry test can
  * watch a real expiry; OTP echo on), waits for the gateway and the services, runs the tests, and stops
  * what it started (`npm stop` only when the recorded runner is in its own process group).
- * `--screenshots` runs e2e/screenshots.ts the same way.
+ * `--screenshots` runs e2e/screenshots.ts the same way. First makes sure Chromium (/usr/bin/chromium, or
+ * CHROMIUM_PATH) and a Bengali font are installed (scripts/lib/system-setup.mjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystem } from '../../scripts/lib/system-setup.mjs';
 import { BASE_URL } from './lib.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -76,6 +78,8 @@ async function waitReady(minutes: number, gaveUp: () => boolean = () => false): 
 }
 
 async function main(): Promise<number> {
+  // Debian's Chromium and a Bengali font, installed when missing (and allowed), else the command is printed.
+  if (!(await ensureSystem({ groups: ['browser'] }))) return 1;
   let system: ChildProcess | null = null;
   const running = recordedRunner() !== null || (await answers(BASE_URL + '/healthz'));
   if (running) {
