@@ -1,0 +1,39 @@
+/**
+ * The incoming request's id and W3C trace context, carried through async calls (AsyncLocalStorage) so a
+ * service-to-service call forwards them without every layer passing them down. A call may also pass its
+ * own context, which wins.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface RequestContext {
+  requestId?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `fn` (and everything it starts) with this request context. */
+export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
+/** The context as outgoing headers; malformed values are dropped rather than forwarded. */
+export function contextHeaders(context: RequestContext | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!context) return headers;
+  if (context.requestId && REQUEST_ID.test(context.requestId)) headers['x-request-id'] = context.requestId;
+  if (context.traceparent && TRACEPARENT.test(context.traceparent)) {
+    headers.traceparent = context.traceparent;
+    if (context.tracestate && TRACESTATE.test(context.tracestate)) headers.tracestate = context.tracestate;
+  }
+  return headers;
+}
