@@ -1,16 +1,16 @@
 /**
  * The container run and the native run describe the same system: docker-compose.yml against
  * system/topology.ts (services, ports, databases, variable names, service URLs, booking replicas,
- * the gateway port), the Dockerfiles against each other and against the topology, and the container
- * rendering of the gateway against the compose service names. Validates with `docker-compose config`
- * when the binary is installed.
+ * the gateway port), the one service Dockerfile against what compose passes it and what a service reads
+ * at run time, and the container rendering of the gateway against the compose service names. Validates
+ * with `docker-compose config` (installed by .ci/run and by `apt-get install docker-compose`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_BOOKING_REPLICAS, GATEWAY_PORT, ROOT, SERVICES, serviceEnv } from '../topology.js';
+import { DEFAULT_BOOKING_REPLICAS, GATEWAY_PORT, ROOT, SERVICES, serviceEnv, serviceSpec } from '../topology.js';
 import { SETTINGS, containerGatewayOptions, renderGatewayConfig } from '../../gateway/render.js';
 
 interface ComposeService {
@@ -63,7 +63,12 @@ describe('docker-compose.yml agrees with the native run', () => {
       if (key === 'AMQP_URL') continue;
       expect(env[key], key).toBe(containerUrls[key]);
     }
-    expect(service?.build?.dockerfile).toBe(`services/${name}/Dockerfile`);
+    // One image recipe for every service: the service and its port are build arguments.
+    expect(service?.build).toEqual({
+      context: '.',
+      dockerfile: 'services/Dockerfile',
+      args: { SERVICE: name, PORT: String(spec.port) },
+    });
     expect(service?.depends_on?.['db-init']?.condition).toBe('service_completed_successfully');
     expect(service?.depends_on?.redis?.condition).toBe('service_healthy');
     expect(service?.depends_on?.rabbitmq?.condition).toBe('service_healthy');
@@ -88,39 +93,96 @@ describe('docker-compose.yml agrees with the native run', () => {
     for (const spec of SERVICES.filter((s) => s.database)) expect(init).toContain(spec.database as string);
   });
 
-  const binary = composeBinary();
-  it.runIf(binary)('is valid for docker-compose', () => {
-    const [bin, ...args] = binary as string[];
+  it('is valid for docker-compose', () => {
+    const binary = composeBinary();
+    if (!binary) throw new Error('docker-compose is not installed: apt-get install docker-compose');
+    const [bin, ...args] = binary;
     execFileSync(bin as string, [...args, '-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { stdio: 'pipe' });
   });
 });
 
-describe('Dockerfiles', () => {
-  const canonical = (name: string, port: number) =>
-    readFileSync(path.join(ROOT, 'services', name, 'Dockerfile'), 'utf8')
-      .replaceAll(name, '<service>')
-      .replaceAll(String(port), '<port>');
+/** The stages of a Dockerfile by name (`FROM ... AS <name>`), each with its instructions. */
+function stages(file: string): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const stage of file.split(/^FROM /m).slice(1)) {
+    const name = /^\S+ AS (\S+)/.exec(stage)?.[1];
+    if (name) byName.set(name, stage);
+  }
+  return byName;
+}
 
-  it.each(SERVICES.map((s) => [s.name, s] as const))(
-    '%s: multi-stage, non-root, healthcheck, its own entry and port',
-    (name, spec) => {
-      const file = readFileSync(path.join(ROOT, 'services', name, 'Dockerfile'), 'utf8');
-      expect(file.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
-      expect(file).toMatch(/npm ci --omit=dev .*--workspace @rail\/\S+/);
-      expect(file).toMatch(/^USER node$/m);
-      expect(file).toMatch(/^HEALTHCHECK .*/m);
-      expect(file).toContain('/health/ready');
-      expect(file).toContain(`EXPOSE ${spec.port}`);
-      expect(file).toContain(`PORT=${spec.port}`);
-      expect(file).toContain(`CMD ["node", "services/${name}/dist/server.js"]`);
-    },
-  );
+/** Does a .dockerignore pattern exclude this path (or a folder above it)? The patterns used here: `*`, `**`. */
+function ignoredBy(pattern: string, file: string): boolean {
+  const escape = (part: string) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  const regex = pattern.split('**/').map(escape).join('(?:.*/)?');
+  return new RegExp(`^${regex}(?:/.*)?$`).test(file);
+}
 
-  it('are the same file apart from the service name and port', () => {
-    const [first, ...rest] = SERVICES.map((s) => canonical(s.name, s.port));
-    for (const other of rest) expect(other).toBe(first);
+describe('the service image (services/Dockerfile)', () => {
+  const file = readFileSync(path.join(ROOT, 'services', 'Dockerfile'), 'utf8');
+  const byName = stages(file);
+
+  it('reads .dockerignore patterns as docker does (the kinds used here)', () => {
+    expect(ignoredBy('**/dist', 'services/train/dist/server.js')).toBe(true);
+    expect(ignoredBy('**/*.tsbuildinfo', 'packages/db/tsconfig.tsbuildinfo')).toBe(true);
+    expect(ignoredBy('infrastructure', 'infrastructure/k8s/base/train.yaml')).toBe(true);
+    expect(ignoredBy('**/src', 'services/train/src/db/migrations/001.sql')).toBe(true);
+    expect(ignoredBy('*.sql', 'services/train/src/db/migrations/001.sql')).toBe(false);
+    expect(ignoredBy('infrastructure', 'services/train/src/infrastructure.sql')).toBe(false);
   });
 
+  it('is the only service Dockerfile', () => {
+    for (const spec of SERVICES) expect(existsSync(path.join(ROOT, 'services', spec.name, 'Dockerfile')), spec.name).toBe(false);
+  });
+
+  it('refuses to build without SERVICE and PORT, and builds and installs only that service', () => {
+    expect(byName.get('manifests')).toMatch(/^ARG SERVICE$[\s\S]*^ARG PORT$[\s\S]*test -n "\$SERVICE" && test -n "\$PORT"/m);
+    expect(byName.get('build')).toContain('COPY services/${SERVICE}/ services/${SERVICE}/');
+    expect(byName.get('build')).toContain('RUN npx tsc -b services/${SERVICE}');
+    expect(byName.get('prod-deps')).toMatch(/npm ci --omit=dev .*--workspace @rail\/\$\{SERVICE\}$/m);
+    for (const spec of SERVICES) {
+      const manifest = JSON.parse(readFileSync(path.join(ROOT, 'services', spec.name, 'package.json'), 'utf8')) as {
+        name: string;
+      };
+      expect(manifest.name).toBe(`@rail/${spec.name}`);
+    }
+  });
+
+  it('runs the built service as node, on the PORT it was built for, with a readiness health check', () => {
+    const runtime = byName.get('runtime') ?? '';
+    expect(runtime).toMatch(/^ENV .*PORT=\$\{PORT\}/m);
+    expect(runtime).toMatch(/^EXPOSE \$\{PORT\}$/m);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK /m);
+    expect(runtime).toContain('/health/ready');
+    expect(runtime).toMatch(/^WORKDIR \/app\/services\/\$\{SERVICE\}$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/server.js"\]$/m);
+    // Nothing is installed or compiled in the runtime stage: it only copies the build's results.
+    expect(runtime).not.toMatch(/^RUN /m);
+  });
+
+  it.each(SERVICES.map((s) => [s.name] as const))(
+    '%s: the runtime image keeps src/, whose SQL migrations and Lua scripts the service reads at run time',
+    (name) => {
+      const runtime = byName.get('runtime') ?? '';
+      // The whole service folder (dist/ and src/) is copied from the build stage, which copied all of it.
+      expect(runtime).toContain('COPY --from=build /app/services/${SERVICE}/ ./services/${SERVICE}/');
+      const src = path.join(ROOT, 'services', name, 'src');
+      const readAtRunTime = readdirSync(src, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.(sql|lua)$/.test(f))
+        .map((f) => path.posix.join('services', name, 'src', f.split(path.sep).join('/')));
+      if (serviceSpec(name).database) expect(readAtRunTime.some((f) => f.endsWith('.sql'))).toBe(true);
+      if (name === 'booking') expect(readAtRunTime.some((f) => f.endsWith('.lua'))).toBe(true);
+      const patterns = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
+      for (const f of readAtRunTime) for (const p of patterns) expect(ignoredBy(p, f), `${p} excludes ${f}`).toBe(false);
+    },
+  );
+});
+
+describe('the gateway image (gateway/Dockerfile)', () => {
   it('gateway image: built frontend, container config, unprivileged, healthcheck', () => {
     const file = readFileSync(path.join(ROOT, 'gateway', 'Dockerfile'), 'utf8');
     expect(file).toContain('npm run build -w frontend');
