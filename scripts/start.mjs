@@ -5,7 +5,7 @@
 // `npm run dev` (--dev) is the same with the TypeScript sources under `tsx watch` instead of a build.
 // Runs through tsx (`node --import tsx`, as the npm scripts do): the topology and the gateway renderer are TypeScript.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import concurrently from 'concurrently';
@@ -157,26 +157,18 @@ async function main() {
       fail('the TypeScript build failed (see above)'),
     );
   }
-  const frontendPkg = path.join(ROOT, 'frontend', 'package.json');
-  const frontendBuild = existsSync(frontendPkg) && JSON.parse(readFileSync(frontendPkg, 'utf8')).scripts?.build;
-  if (frontendBuild) {
-    step('building the frontend');
-    await run('npm', ['run', 'build', '-w', 'frontend']).catch(() =>
-      console.warn('! the frontend build failed; the gateway serves the API, and / answers 404 until it builds'),
-    );
-  } else {
-    console.warn('! frontend has no build script yet; / answers 404 until it does');
-  }
+  step('building the frontend');
+  await run('npm', ['run', 'build', '-w', 'frontend']).catch(() =>
+    console.warn('! the frontend build failed; the gateway serves the API, and / answers 404 until it builds'),
+  );
 
   // 4. Migrate and seed.
   step('migrating databases');
   await migrateAll({ source: dev }).catch((err) => fail(err.message));
-  if (existsSync(path.join(ROOT, 'scripts', 'seed.mjs'))) {
-    step('seeding');
-    await run(process.execPath, [path.join(ROOT, 'scripts', 'seed.mjs')]).catch((err) =>
-      console.warn(`! seeding failed (${err.message}); the system runs with whatever data is there`),
-    );
-  }
+  step('seeding');
+  await run(process.execPath, [path.join(ROOT, 'scripts', 'seed.mjs')]).catch((err) =>
+    console.warn(`! seeding failed (${err.message}); the system runs with whatever data is there`),
+  );
 
   // 5. Gateway config.
   step(`rendering the gateway config (booking replicas: ${replicas})`);
