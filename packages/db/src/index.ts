@@ -5,5 +5,6 @@
 export { createPool, type Pool, type PoolClient, type Queryable } from './pool.js';
 export { ensureDatabase, dropDatabase, databaseName } from './database.js';
 export { migrate } from './migrate.js';
+export { isProcessEntry, runMigrationEntry, type MigrationEntryOptions } from './migration-entry.js';
 export { withTransaction } from './transaction.js';
 export { createTestDatabase, type TestDatabase } from './testing.js';

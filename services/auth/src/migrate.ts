@@ -1,7 +1,6 @@
-/** Migrates auth_db (own tables and the outbox) and exits: `node dist/migrate.js` or `npm run migrate -w @rail/auth`. */
+/** Migrates auth_db (its own tables and the outbox) and exits: `node dist/migrate.js` or `npm run migrate -w @rail/auth`. */
+import { runMigrationEntry } from '@rail/db';
 import { loadAuthConfig } from './config.js';
-import { migrateAuthDatabase } from './db/migrate-database.js';
+import { authMigrationDirs } from './db/migrate-database.js';
 
-const config = loadAuthConfig();
-const applied = await migrateAuthDatabase(config.DATABASE_URL);
-console.warn(applied.length > 0 ? `auth: applied ${applied.join(', ')}` : 'auth: database is up to date');
+await runMigrationEntry(import.meta.url, { service: 'auth', dirs: authMigrationDirs, loadConfig: loadAuthConfig });

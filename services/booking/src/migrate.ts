@@ -1,22 +1,14 @@
-/** Migrates booking_db (own tables + the outbox) and exits; also exports the migrations folder. */
+/**
+ * booking_db's migrations (its own and the outbox's). Run as `node dist/migrate.js` (or `npm run migrate -w
+ * @rail/booking`) it applies them and exits; imported, it only gives the directories.
+ */
 import { fileURLToPath } from 'node:url';
+import { runMigrationEntry } from '@rail/db';
+import { outboxMigrationsDir } from '@rail/messaging';
+import { loadBookingConfig } from './config.js';
 
+/** Read from src/ both when running sources and the built dist/ (tsc does not copy SQL). */
 export const migrationsDir = fileURLToPath(new URL('../src/db/migrations', import.meta.url));
+export const migrationDirs = [migrationsDir, outboxMigrationsDir];
 
-async function main(): Promise<void> {
-  const [{ migrate }, { outboxMigrationsDir }, { loadBookingConfig }] = await Promise.all([
-    import('@rail/db'),
-    import('@rail/messaging'),
-    import('./config.js'),
-  ]);
-  const config = loadBookingConfig();
-  const applied = await migrate(config.DATABASE_URL, [migrationsDir, outboxMigrationsDir]);
-  console.warn(applied.length > 0 ? `booking: applied ${applied.join(', ')}` : 'booking: database is up to date');
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+await runMigrationEntry(import.meta.url, { service: 'booking', dirs: migrationDirs, loadConfig: loadBookingConfig });

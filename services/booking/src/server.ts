@@ -2,18 +2,17 @@
 import { migrate } from '@rail/db';
 import { runServer } from '@rail/http';
 import { createLogger } from '@rail/logger';
-import { outboxMigrationsDir } from '@rail/messaging';
 import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
 import { loadBookingConfig, trustProxy } from './config.js';
 import { startEvents } from './events/start-events.js';
 import { startExpiryJob } from './jobs/expiry-job.js';
-import { migrationsDir } from './migrate.js';
+import { migrationDirs } from './migrate.js';
 import { createDeps, waitForRedis } from './runtime.js';
 
 const config = loadBookingConfig();
 const logger = createLogger({ service: 'booking', level: config.LOG_LEVEL });
-await migrate(config.DATABASE_URL, [migrationsDir, outboxMigrationsDir], { log: (m) => logger.info(m) });
+await migrate(config.DATABASE_URL, migrationDirs, { log: (m) => logger.info(m) });
 
 const deps = createDeps(config, logger);
 await waitForRedis(deps.redis);

@@ -1,15 +1,6 @@
-/** Applies the payment database's migrations (its own and the outbox's) and exits; used by scripts and deploys. */
-import { migrate } from '@rail/db';
-import { createLogger } from '@rail/logger';
+/** Migrates payment_db (its own tables and the outbox) and exits: `node dist/migrate.js` or `npm run migrate -w @rail/payment`. */
+import { runMigrationEntry } from '@rail/db';
 import { loadPaymentConfig } from './config.js';
 import { allMigrationDirs } from './db/migrations-dir.js';
 
-const config = loadPaymentConfig();
-const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
-try {
-  await migrate(config.DATABASE_URL, allMigrationDirs, { log: (message) => logger.info(message) });
-  logger.info('payment database migrated');
-} catch (err) {
-  logger.fatal({ err }, 'migration failed');
-  process.exitCode = 1;
-}
+await runMigrationEntry(import.meta.url, { service: 'payment', dirs: allMigrationDirs, loadConfig: loadPaymentConfig });

@@ -1,22 +1,16 @@
 /**
- * Migrations of train_db. As a process entry (`node dist/migrate.js`) it migrates and exits, so scripts can
- * migrate without starting the server.
+ * train_db's migrations. Run as `node dist/migrate.js` (or `npm run migrate -w @rail/train`) it applies them and
+ * exits, so scripts can migrate without starting the server; imported, it only gives the directory.
  */
 import { fileURLToPath } from 'node:url';
-import { migrate } from '@rail/db';
+import { migrate, runMigrationEntry } from '@rail/db';
+import { loadTrainConfig } from './config.js';
 
-/** The SQL migrations, read from src/ both when running sources and the built dist/ (SQL is not compiled). */
+/** Read from src/ both when running sources and the built dist/ (tsc does not copy SQL). */
 export const migrationsDir = fileURLToPath(new URL('../src/db/migrations', import.meta.url));
 
 export async function migrateTrainDatabase(databaseUrl: string, log?: (message: string) => void): Promise<string[]> {
   return migrate(databaseUrl, migrationsDir, { log });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { loadTrainConfig } = await import('./config.js');
-  const { createLogger } = await import('@rail/logger');
-  const config = loadTrainConfig();
-  const logger = createLogger({ service: 'train', level: config.LOG_LEVEL });
-  const applied = await migrateTrainDatabase(config.DATABASE_URL, (m) => logger.info(m));
-  logger.info({ applied: applied.length }, 'train_db is migrated');
-}
+await runMigrationEntry(import.meta.url, { service: 'train', dirs: migrationsDir, loadConfig: loadTrainConfig });
