@@ -37,3 +37,19 @@ export function contextHeaders(context: RequestContext | undefined): Record<stri
   }
   return headers;
 }
+
+type Headers = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * A Fastify `onRequest` hook (structurally typed, so this package needs no Fastify): the rest of the
+ * request runs inside its context, so every service call it makes forwards its id and trace context.
+ */
+export function requestContextHook(request: { id: string; headers: Headers }, _reply: unknown, done: () => void): void {
+  const context: RequestContext = { requestId: request.id };
+  const traceparent = one(request.headers.traceparent);
+  const tracestate = one(request.headers.tracestate);
+  if (traceparent) context.traceparent = traceparent;
+  if (tracestate) context.tracestate = tracestate;
+  runWithRequestContext(context, done);
+}

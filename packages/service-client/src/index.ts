@@ -8,5 +8,11 @@ export {
   type ServiceClient,
   type ServiceClientOptions,
 } from './client.js';
-export { contextHeaders, currentRequestContext, runWithRequestContext, type RequestContext } from './context.js';
+export {
+  contextHeaders,
+  currentRequestContext,
+  requestContextHook,
+  runWithRequestContext,
+  type RequestContext,
+} from './context.js';
 export { UpstreamContractError, UpstreamRejectedError, UpstreamUnavailableError, type UnavailableReason } from './errors.js';

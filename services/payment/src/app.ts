@@ -3,6 +3,7 @@ import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
 import { createApp, type App, type ReadinessCheck } from '@rail/http';
 import type { Pool } from '@rail/db';
 import type { Logger } from '@rail/logger';
+import { requestContextHook } from '@rail/service-client';
 import type { BookingClient } from './clients/booking-client.js';
 import type { PaymentProvider } from './provider/provider.js';
 import { paymentRoutes } from './routes/payments/index.js';
@@ -31,6 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     pools: { main: deps.pool },
     readiness: { database: () => deps.pool.query('SELECT 1'), ...deps.readiness },
   });
+  // Calls to the booking service forward this request's id and trace context.
+  app.addHook('onRequest', requestContextHook);
   await app.register(authVerify, deps.auth);
   await app.register(paymentRoutes, {
     prefix: '/api/payments',
