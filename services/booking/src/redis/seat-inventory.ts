@@ -1,10 +1,12 @@
 /**
- * Live seat inventory in Redis: thin typed wrappers over the Lua scripts (loaded once with defineCommand,
- * then called by SHA). Every key of a trip shares the hash tag `{trip:N}`; the prefix stays outside it.
+ * Live seat inventory in Redis: thin typed wrappers over the Lua scripts beside this file (`seat-hold.lua`,
+ * ...; `common.lua` is prepended to each and documents the keys and their JSON structures, as does
+ * README.md). The files are read once and defined with defineCommand, then called by SHA. Every key of a
+ * trip shares the hash tag `{trip:N}`; the prefix stays outside it.
  */
+import { readFileSync } from 'node:fs';
 import { ServiceUnavailableError } from '@rail/errors';
 import type { Redis } from '@rail/redis';
-import { COMMON, HOLD_LUA, REBUILD_LUA, RELEASE_LUA, SNAPSHOT_LUA, SWEEP_LUA, UPSERT_LUA } from './scripts.js';
 
 export type SeatState = 'H' | 'P' | 'C';
 
@@ -18,14 +20,17 @@ export interface TripKeys {
   rebuildLock: string;
 }
 
+/** The data layout version in the key names (see common.lua: bumped whenever a stored structure changes). */
+const LAYOUT = 'v2:';
+
 export function tripKeys(prefix: string, tripId: number): TripKeys {
   const base = `${prefix}{trip:${tripId}}:`;
   return {
-    loaded: base + 'loaded',
-    seats: base + 'seats',
-    users: base + 'users',
-    expiry: base + 'expiry',
-    meta: base + 'meta',
+    loaded: base + LAYOUT + 'loaded',
+    seats: base + LAYOUT + 'seats',
+    users: base + LAYOUT + 'users',
+    expiry: base + LAYOUT + 'expiry',
+    meta: base + LAYOUT + 'meta',
     channel: base + 'seat-events',
     rebuildLock: base + 'rebuild-lock',
   };
@@ -71,35 +76,60 @@ export interface TripSnapshot {
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 const SCRIPTS = {
-  bookingHold: { lua: HOLD_LUA, keys: 5 },
-  bookingRelease: { lua: RELEASE_LUA, keys: 4 },
-  bookingUpsert: { lua: UPSERT_LUA, keys: 5 },
-  bookingRebuild: { lua: REBUILD_LUA, keys: 5 },
-  bookingSweep: { lua: SWEEP_LUA, keys: 4 },
-  bookingSnapshot: { lua: SNAPSHOT_LUA, keys: 2 },
+  bookingHold: { file: 'seat-hold.lua', keys: 5 },
+  bookingRelease: { file: 'seat-release.lua', keys: 4 },
+  bookingUpsert: { file: 'booking-upsert.lua', keys: 5 },
+  bookingRebuild: { file: 'trip-rebuild.lua', keys: 5 },
+  bookingSweep: { file: 'holds-sweep.lua', keys: 4 },
+  bookingSnapshot: { file: 'trip-snapshot.lua', keys: 2 },
 } as const;
+type ScriptName = keyof typeof SCRIPTS;
 
-export function parseSeatEntries(value: string): SeatEntry[] {
-  const out: SeatEntry[] = [];
-  for (const part of value.split(';')) {
-    const [bookingId, mask, exp, state] = part.split(',');
-    if (!bookingId || mask === undefined || exp === undefined || state === undefined) continue;
-    out.push({ bookingId, mask: Number(mask), expiresAtMs: Number(exp), state: state as SeatState });
+// tsc does not copy .lua files: like the SQL migrations, they are read from src/, which this resolves to
+// both from src/redis/ (vitest, tsx) and from dist/redis/ (the built service; its image keeps src/).
+const SCRIPT_DIR = new URL('../../src/redis/', import.meta.url);
+
+let sources: Record<ScriptName, string> | undefined;
+
+/** Each script's full source (common.lua, then the script's own file), read from disk once per process. */
+function seatScriptSources(): Readonly<Record<ScriptName, string>> {
+  if (!sources) {
+    const read = (file: string): string => readFileSync(new URL(file, SCRIPT_DIR), 'utf8');
+    const common = read('common.lua');
+    sources = Object.fromEntries(
+      Object.entries(SCRIPTS).map(([name, { file }]) => [name, `${common}\n-- ${file}\n${read(file)}`]),
+    ) as Record<ScriptName, string>;
   }
-  return out;
+  return sources;
+}
+
+/** A seat entry as the scripts store it (common.lua documents the structure). */
+interface StoredSeatEntry {
+  b: string;
+  m: number;
+  e: number;
+  s: SeatState;
+}
+
+/** Decodes one seats-hash value (a JSON array of seat entries). */
+export function parseSeatEntries(value: string): SeatEntry[] {
+  // Written only by our own scripts, so the shape is trusted: no schema check on the availability path.
+  const stored = JSON.parse(value) as StoredSeatEntry[];
+  return stored.map((e) => ({ bookingId: e.b, mask: e.m, expiresAtMs: e.e, state: e.s }));
 }
 
 export class SeatInventory {
   readonly prefix: string;
   private readonly redis: Redis;
-  private readonly scripts: Record<keyof typeof SCRIPTS, Script>;
+  private readonly scripts: Record<ScriptName, Script>;
 
   constructor(redis: Redis, prefix: string) {
     this.redis = redis;
     this.prefix = prefix;
     const commands = redis as unknown as Record<string, Script>;
-    for (const [name, { lua, keys }] of Object.entries(SCRIPTS)) {
-      if (typeof commands[name] !== 'function') redis.defineCommand(name, { lua: COMMON + lua, numberOfKeys: keys });
+    const lua = seatScriptSources();
+    for (const [name, { keys }] of Object.entries(SCRIPTS) as [ScriptName, { keys: number }][]) {
+      if (typeof commands[name] !== 'function') redis.defineCommand(name, { lua: lua[name], numberOfKeys: keys });
     }
     // A Redis outage is a clear 503 ("try again shortly"), never a 500 or a hang (no offline queue).
     const guard =
@@ -114,7 +144,7 @@ export class SeatInventory {
           throw Object.assign(error, { cause: err });
         });
     this.scripts = Object.fromEntries(Object.keys(SCRIPTS).map((name) => [name, guard(commands[name]!.bind(redis))])) as Record<
-      keyof typeof SCRIPTS,
+      ScriptName,
       Script
     >;
   }
@@ -215,10 +245,17 @@ export class SeatInventory {
 
   async rebuildBatch(tripId: number, generation: string, entries: BookingEntry[], final: boolean): Promise<number> {
     const k = this.keys(tripId);
-    const args: (string | number)[] = [];
-    for (const e of entries) {
-      args.push(e.bookingId, e.userId, e.mask, e.expiresAtMs, e.state, e.from, e.to, e.seatIds.join(','));
-    }
+    // Only the fields of BookingEntry travel (callers may pass rows with more).
+    const bookings = entries.map(({ bookingId, userId, seatIds, mask, expiresAtMs, state, from, to }) => ({
+      bookingId,
+      userId,
+      seatIds,
+      mask,
+      expiresAtMs,
+      state,
+      from,
+      to,
+    }));
     return (await this.scripts.bookingRebuild(
       k.loaded,
       k.seats,
@@ -227,7 +264,7 @@ export class SeatInventory {
       k.meta,
       generation,
       final ? 1 : 0,
-      ...args,
+      JSON.stringify(bookings),
     )) as number;
   }
 
