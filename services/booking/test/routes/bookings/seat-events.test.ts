@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeInventory } from '../helpers/fixtures.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { makeInventory } from '../../helpers/fixtures.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(51);
 let h: Harness;

@@ -1,6 +1,7 @@
+/** POST /api/bookings/seats/select over HTTP: holds, conflicts, segments, the per-user limit, bad input, tokens, Idempotency-Key. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInventory } from '../helpers/fixtures.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { makeInventory } from '../../helpers/fixtures.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(1);
 const other = makeInventory(2);
@@ -160,41 +161,5 @@ describe('POST /api/bookings/seats/select', () => {
     const res = await select('idem-bad', { tripId: 1, seatIds: [seat(63)] }, { 'idempotency-key': 'has spaces in it' });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toBe('headers.idempotency-key');
-  });
-
-  it('answers 503 (not 500) when the train service is down and the trip is not cached', async () => {
-    const original = h.deps.inventories;
-    const { createInventoryClient } = await import('../../src/inventory/inventory-client.js');
-    h.deps.inventories = createInventoryClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 });
-    try {
-      const { selectSeats } = await import('../../src/use-cases/select-seats.js');
-      await expect(selectSeats(h.deps, { id: 'down' }, { tripId: 1, seatIds: [seat(70)] })).rejects.toMatchObject({
-        status: 503,
-      });
-    } finally {
-      h.deps.inventories = original;
-    }
-  });
-});
-
-describe('Redis down', () => {
-  it('answers 503 INVENTORY_UNAVAILABLE, not 500, when Redis cannot be reached', async () => {
-    const { createRedis } = await import('@rail/redis');
-    const { SeatInventory } = await import('../../src/redis/seat-inventory.js');
-    const { selectSeats } = await import('../../src/use-cases/select-seats.js');
-    // A client pointed at a closed port, without an offline queue: exactly what a dead Redis looks like.
-    const dead = createRedis('redis://127.0.0.1:1', { name: 'dead', offlineQueue: false, extra: { retryStrategy: () => null } });
-    try {
-      const deps = { ...h.deps, seats: new SeatInventory(dead, h.prefix) };
-      await expect(selectSeats(deps, { id: 'redis-down' }, { tripId: 1, seatIds: [seat(80)] })).rejects.toMatchObject({
-        status: 503,
-        code: 'INVENTORY_UNAVAILABLE',
-        retryAfter: 1,
-      });
-      const { rows } = await h.pool.query(`SELECT count(*)::int AS n FROM bookings WHERE user_id = 'redis-down'`);
-      expect(rows[0].n).toBe(0);
-    } finally {
-      dead.disconnect();
-    }
   });
 });
