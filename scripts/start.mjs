@@ -140,7 +140,7 @@ async function main() {
 
   // 2. Backing services and tools.
   step('checking PostgreSQL, Redis, RabbitMQ and nginx');
-  await run(process.execPath, [path.join(ROOT, 'scripts', 'ensure-backing-services.mjs')]).catch(() =>
+  await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ensure-backing-services.mjs')]).catch(() =>
     fail('this machine lacks what the system runs on (see above)'),
   );
   let nginx;

@@ -5,13 +5,13 @@
  * watch a real expiry; OTP echo on), waits for the gateway and the services, runs the tests, and stops
  * what it started (`npm stop` only when the recorded runner is in its own process group).
  * `--screenshots` runs e2e/screenshots.ts the same way. First makes sure Chromium (/usr/bin/chromium, or
- * CHROMIUM_PATH) and a Bengali font are installed (scripts/lib/system-setup.mjs).
+ * CHROMIUM_PATH) and a Bengali font are installed (scripts/lib/system-setup.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystem } from '../../scripts/lib/system-setup.mjs';
+import { ensureSystem } from '../../scripts/lib/system-setup.js';
 import { BASE_URL } from './lib.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,5 +1,5 @@
 /**
- * scripts/lib/system-setup.mjs: what is missing, who may install it (root, passwordless sudo, nobody),
+ * scripts/lib/system-setup.ts: what is missing, who may install it (root, passwordless sudo, nobody),
  * whether apt-get is there -> install and start, or print the one command; carried out on a simulated
  * machine (injected probes and runner), then the real machine checked to have everything afterwards.
  */
@@ -17,11 +17,13 @@ import {
   systemProbes,
   systemRunner,
   type Facts,
+  type Group,
   type Probes,
   type Runner,
-} from '../lib/system-setup.mjs';
+} from '../lib/system-setup.js';
 
-const ALL = requirementsFor(['services', 'gateway', 'browser']);
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const ALL = requirementsFor(['services', 'gateway', 'tests', 'browser']);
 const byId = (id: string) => REQUIREMENTS.find((r) => r.id === id)!;
 
 /** Facts where everything is there, with some requirements overridden. */
@@ -94,6 +96,14 @@ describe('planSetup', () => {
     expect(ids(requirementsFor(['services', 'gateway']))).toEqual(['postgresql', 'redis', 'rabbitmq', 'nginx']);
     expect(ids(requirementsFor(['browser']))).toEqual(['chromium', 'bengali-font']);
   });
+
+  it('needs docker-compose only for the tests, never for npm start', () => {
+    expect(ids(requirementsFor(['tests']))).toEqual(['docker-compose']);
+    expect(ids(requirementsFor(['services', 'gateway', 'browser']))).not.toContain('docker-compose');
+    const plan = planSetup(ALL, facts({ privilege: 'none', status: { 'docker-compose': { installed: false } } }));
+    expect(plan.manual).toBe('sudo apt-get install -y docker-compose');
+    expect(plan.start).toEqual([]); // a tool, not a service
+  });
 });
 
 /** A simulated Debian machine: what is installed, which ports answer, what apt knows; the runner changes it. */
@@ -108,7 +118,15 @@ function machine(options: {
   startsService?: boolean;
 }) {
   const installed = new Set(
-    options.installed ?? ['postgresql', 'redis-server', 'rabbitmq-server', 'nginx-light', 'chromium', 'fonts-beng-extra'],
+    options.installed ?? [
+      'postgresql',
+      'redis-server',
+      'rabbitmq-server',
+      'nginx-light',
+      'docker-compose',
+      'chromium',
+      'fonts-beng-extra',
+    ],
   );
   const running = new Set(options.running ?? [5432, 6379, 5672]);
   let updated = options.candidates ?? true;
@@ -124,7 +142,8 @@ function machine(options: {
       (name === 'apt-get' && options.apt !== false) ||
       (name === 'pg_ctlcluster' && installed.has('postgresql')) ||
       (name === 'redis-server' && installed.has('redis-server')) ||
-      (name === 'rabbitmq-server' && installed.has('rabbitmq-server')),
+      (name === 'rabbitmq-server' && installed.has('rabbitmq-server')) ||
+      (name === 'docker-compose' && installed.has('docker-compose')),
     output: (command, args) => {
       if (command === 'sudo') return options.sudo ? '' : null;
       if (command === 'fc-list') return installed.has('fonts-beng-extra') ? 'Lohit Bengali\n' : '';
@@ -170,7 +189,7 @@ function machine(options: {
   };
   const said: string[] = [];
   const complained: string[] = [];
-  const ensure = (groups: ('services' | 'gateway' | 'browser')[] = ['services', 'gateway']) =>
+  const ensure = (groups: Group[] = ['services', 'gateway']) =>
     ensureSystem({ groups, probes, runner, say: (l) => said.push(l), complain: (l) => complained.push(l) });
   return { probes, runner, commands, installed, running, said, complained, ensure };
 }
@@ -189,10 +208,10 @@ describe('ensureSystem', () => {
 
   it('updates the package lists once, first, when apt knows none of the packages', async () => {
     const m = machine({ installed: [], running: [], candidates: false });
-    expect(await m.ensure(['services', 'gateway', 'browser'])).toBe(true);
+    expect(await m.ensure(['services', 'gateway', 'tests', 'browser'])).toBe(true);
     expect(m.commands.filter((c) => c.includes('update'))).toEqual([aptUpdate]);
     expect(m.commands[0]).toEqual(aptUpdate);
-    expect(m.said.filter((l) => l.startsWith('▸ installing'))).toHaveLength(6);
+    expect(m.said.filter((l) => l.startsWith('▸ installing'))).toHaveLength(7);
     expect([...m.running].sort()).toEqual([5432, 5672, 6379]);
   });
 
@@ -208,6 +227,26 @@ describe('ensureSystem', () => {
     });
     expect(await m.ensure()).toBe(true);
     expect(m.commands).toEqual([aptInstall('nginx-light'), aptUpdate, aptInstall('nginx-light')]);
+  });
+
+  it('installs docker-compose for the tests, and leaves it out when only npm start asks', async () => {
+    const m = machine({ installed: ['postgresql', 'redis-server', 'rabbitmq-server', 'nginx-light'] });
+    expect(await m.ensure(['services', 'gateway'])).toBe(true);
+    expect(m.commands).toEqual([]);
+    expect(await m.ensure(['services', 'gateway', 'tests'])).toBe(true);
+    expect(m.said).toEqual(['▸ installing docker-compose (the compose test (docker-compose config)) with apt-get…']);
+    expect(m.commands).toEqual([aptInstall('docker-compose')]);
+    expect(m.installed.has('docker-compose')).toBe(true);
+  });
+
+  it('without root or sudo names docker-compose as missing for the tests, failing', async () => {
+    const m = machine({ uid: 1000, sudo: false, installed: ['postgresql', 'redis-server', 'rabbitmq-server', 'nginx-light'] });
+    expect(await m.ensure(['services', 'gateway', 'tests'])).toBe(false);
+    expect(m.commands).toEqual([]);
+    expect(m.complained).toEqual([
+      '✗ missing: docker-compose (the compose test (docker-compose config)). Install with:',
+      '  sudo apt-get install -y docker-compose',
+    ]);
   });
 
   it('fails, showing the log, when the install fails after an update', async () => {
@@ -297,10 +336,12 @@ describe('systemRunner', () => {
 });
 
 describe('this machine', () => {
-  // `npm test` runs ensure-backing-services (services and gateway) before vitest: afterwards all of it is here.
-  const needed = requirementsFor(['services', 'gateway']);
+  // `npm test` runs ensure-backing-services --tests (services, gateway, tests) before vitest: afterwards
+  // all of it is here.
+  const groups: Group[] = ['services', 'gateway', 'tests'];
+  const needed = requirementsFor(groups);
 
-  it('has PostgreSQL, Redis and RabbitMQ installed and answering, and nginx installed', async () => {
+  it('has PostgreSQL, Redis and RabbitMQ installed and answering, and nginx and docker-compose installed', async () => {
     const found = await inspect(needed, systemProbes());
     for (const r of needed) {
       expect({ id: r.id, installed: found.status[r.id]!.installed }).toEqual({ id: r.id, installed: true });
@@ -313,9 +354,20 @@ describe('this machine', () => {
     const commands: string[][] = [];
     const runner: Runner = { logFile: '/dev/null', run: (argv) => (commands.push(argv), false), since: () => '', size: () => 0 };
     const said: string[] = [];
-    expect(await ensureSystem({ probes: systemProbes(), runner, say: (l) => said.push(l), complain: (l) => said.push(l) })).toBe(
-      true,
-    );
+    const complain = (l: string) => said.push(l);
+    expect(await ensureSystem({ groups, probes: systemProbes(), runner, say: complain, complain })).toBe(true);
     expect({ commands, said }).toEqual({ commands: [], said: [] });
+  });
+
+  it('and the entry npm test runs first (ensure-backing-services --tests, through tsx) exits 0 saying nothing', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-backing-services.mjs', '--tests'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 });

@@ -1,10 +1,11 @@
 // What this machine must have for the project, and bringing it there: PostgreSQL, Redis and RabbitMQ
-// answering on localhost, nginx for the gateway, and (for the browser tests) Debian's Chromium with a
-// Bengali font. A missing package is installed from Debian's archive with apt-get when this process may
+// answering on localhost, nginx for the gateway, docker-compose for the tests (the compose test runs
+// `docker-compose config`), and (for the browser tests) Debian's Chromium with a Bengali font. A missing package is installed from Debian's archive with apt-get when this process may
 // (root, or passwordless sudo), in one announced line with apt's output kept in .run/setup.log; otherwise
 // the one command to run is printed and the caller fails. A stopped service is started with the command
 // that works on a Debian machine without systemd. The single home of these rules: used by
-// scripts/ensure-backing-services.mjs (so by `npm start`, `npm test` and .ci/run) and frontend/e2e/run.ts.
+// scripts/ensure-backing-services.mjs (so by `npm start`, `npm test` and .ci/run) and frontend/e2e/run.ts,
+// both through tsx (`node --import tsx`).
 //
 // inspect() reads the machine through injected probes, planSetup() decides from those facts alone, and
 // ensureSystem() carries the plan out through an injected runner, so the decisions are unit-tested
@@ -15,11 +16,64 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Who needs a requirement: see REQUIREMENTS. */
+export type Group = 'services' | 'gateway' | 'tests' | 'browser';
+export type Privilege = 'root' | 'sudo' | 'none';
+
+/** How the machine is read; the real one is systemProbes(), tests inject their own. */
+export interface Probes {
+  env: Record<string, string | undefined>;
+  uid(): number;
+  pathExists(path: string): boolean;
+  listDir(path: string): string[];
+  commandExists(name: string): boolean;
+  /** stdout of a command that exited 0, else null. */
+  output(command: string, args: string[]): string | null;
+  reachable(port: number): Promise<boolean>;
+  sleep(ms: number): Promise<void>;
+}
+
+/** How commands are carried out; the real one is systemRunner(), logging to .run/setup.log. */
+export interface Runner {
+  logFile: string;
+  run(argv: string[]): boolean;
+  since(offset: number): string;
+  size(): number;
+}
+
+export interface Requirement {
+  id: string;
+  name: string;
+  role: string;
+  group: Group;
+  aptPackage: string;
+  /** A service: it counts as there when this port answers, whatever runs it. */
+  port?: number;
+  installed(probes: Probes): boolean;
+  configure?(probes: Probes): string[][];
+  reload?(probes: Probes): string[][];
+  start?(probes: Probes): string[][];
+}
+
+export interface Facts {
+  status: Record<string, { installed: boolean; running?: boolean }>;
+  privilege: Privilege;
+  apt: boolean;
+}
+
+export interface Plan {
+  missing: Requirement[];
+  install: Requirement[];
+  start: Requirement[];
+  /** The command to tell the developer when a package is missing that this process may not install. */
+  manual: string | null;
+}
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SETUP_LOG = path.join(ROOT, '.run', 'setup.log');
 
 /** The newest PostgreSQL cluster version under /etc/postgresql (Debian's layout), or undefined. */
-function postgresVersion(probes) {
+function postgresVersion(probes: Probes): string | undefined {
   return probes
     .listDir('/etc/postgresql')
     .filter((v) => /^\d+(\.\d+)?$/.test(v))
@@ -27,21 +81,29 @@ function postgresVersion(probes) {
     .at(-1);
 }
 
+/** The cluster to act on; only asked for once PostgreSQL counts as installed, which needs a cluster. */
+function cluster(probes: Probes): string {
+  const version = postgresVersion(probes);
+  if (version === undefined) throw new Error('no PostgreSQL cluster under /etc/postgresql');
+  return version;
+}
+
 // The project connects as user postgres without a password (DATABASE_URL postgres://postgres@127.0.0.1:5432/…),
 // as the trust lines below allow from this machine only. Added to a cluster this setup has just installed,
 // never to one that was already there.
 const PG_HBA_TRUST = [
-  '# Added by the rail project (scripts/lib/system-setup.mjs): its services connect as postgres without a password.',
+  '# Added by the rail project (scripts/lib/system-setup.ts): its services connect as postgres without a password.',
   'host all postgres 127.0.0.1/32 trust',
   'host all postgres ::1/128 trust',
 ];
 
 /**
  * Everything the project may need. `group` says who needs it: 'services' (the backing services, for
- * everything), 'gateway' (nginx: npm start and the gateway tests), 'browser' (the browser tests).
+ * everything), 'gateway' (nginx: npm start and the gateway tests), 'tests' (tools only `npm test` and
+ * `npm run test:e2e` use), 'browser' (the browser tests).
  * A requirement with a `port` is a service: it counts as there when that port answers, whatever runs it.
  */
-export const REQUIREMENTS = [
+export const REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'postgresql',
     name: 'PostgreSQL',
@@ -56,12 +118,12 @@ export const REQUIREMENTS = [
         'sh',
         '-c',
         `{ printf '%s\\n' "$@"; cat "$0"; } > "$0.new" && cat "$0.new" > "$0" && rm "$0.new"`,
-        `/etc/postgresql/${postgresVersion(p)}/main/pg_hba.conf`,
+        `/etc/postgresql/${cluster(p)}/main/pg_hba.conf`,
         ...PG_HBA_TRUST,
       ],
     ],
-    reload: (p) => [['pg_ctlcluster', postgresVersion(p), 'main', 'reload']],
-    start: (p) => [['pg_ctlcluster', '--skip-systemctl-redirect', postgresVersion(p), 'main', 'start']],
+    reload: (p) => [['pg_ctlcluster', cluster(p), 'main', 'reload']],
+    start: (p) => [['pg_ctlcluster', '--skip-systemctl-redirect', cluster(p), 'main', 'start']],
   },
   {
     id: 'redis',
@@ -117,6 +179,14 @@ export const REQUIREMENTS = [
     installed: (p) => p.commandExists('nginx') || p.pathExists('/usr/sbin/nginx'),
   },
   {
+    id: 'docker-compose',
+    name: 'docker-compose',
+    role: 'the compose test (docker-compose config)',
+    group: 'tests',
+    aptPackage: 'docker-compose',
+    installed: (p) => p.commandExists('docker-compose'),
+  },
+  {
     id: 'chromium',
     name: 'Chromium',
     role: 'the browser tests',
@@ -135,41 +205,36 @@ export const REQUIREMENTS = [
 ];
 
 /** The requirements of the given groups, in the order above. */
-export function requirementsFor(groups) {
+export function requirementsFor(groups: readonly Group[]): Requirement[] {
   return REQUIREMENTS.filter((r) => groups.includes(r.group));
 }
 
-/**
- * Facts about the machine for these requirements, read through the probes only:
- * `{ status: { [id]: { installed, running? } }, privilege: 'root'|'sudo'|'none', apt: boolean }`.
- */
-export async function inspect(requirements, probes) {
-  const status = {};
+/** Facts about the machine for these requirements, read through the probes only. */
+export async function inspect(requirements: readonly Requirement[], probes: Probes): Promise<Facts> {
+  const status: Facts['status'] = {};
   for (const r of requirements) {
     const running = r.port === undefined ? undefined : await probes.reachable(r.port);
     status[r.id] = { installed: r.installed(probes), ...(running === undefined ? {} : { running }) };
   }
-  const privilege = probes.uid() === 0 ? 'root' : probes.output('sudo', ['-n', 'true']) !== null ? 'sudo' : 'none';
+  const privilege: Privilege = probes.uid() === 0 ? 'root' : probes.output('sudo', ['-n', 'true']) !== null ? 'sudo' : 'none';
   return { status, privilege, apt: probes.commandExists('apt-get') };
 }
 
 /**
  * The decision, from the facts alone: which packages to install, which services to start, and, when a
  * package is missing that this process may not install, the command to tell the developer.
- * `{ missing: Requirement[], install: Requirement[], start: Requirement[], manual: string | null }`.
  */
-export function planSetup(requirements, facts) {
-  const needed = (r) => !facts.status[r.id].installed && facts.status[r.id].running !== true;
+export function planSetup(requirements: readonly Requirement[], facts: Facts): Plan {
+  const of = (r: Requirement) => facts.status[r.id] ?? { installed: false };
+  const needed = (r: Requirement) => !of(r).installed && of(r).running !== true;
   const missing = requirements.filter(needed);
   const canInstall = facts.apt && facts.privilege !== 'none';
   const install = canInstall ? missing : [];
-  const start = requirements.filter(
-    (r) => r.port !== undefined && !facts.status[r.id].running && (facts.status[r.id].installed || canInstall),
-  );
+  const start = requirements.filter((r) => r.port !== undefined && !of(r).running && (of(r).installed || canInstall));
   return { missing, install, start, manual: missing.length > 0 && !canInstall ? manualCommand(missing, facts) : null };
 }
 
-function manualCommand(missing, facts) {
+function manualCommand(missing: readonly Requirement[], facts: Facts): string {
   const packages = missing.map((r) => r.aptPackage).join(' ');
   if (!facts.apt)
     return `no apt-get on this machine: install ${missing.map((r) => `${r.name} (Debian package ${r.aptPackage})`).join(', ')} with its package manager`;
@@ -177,7 +242,7 @@ function manualCommand(missing, facts) {
 }
 
 /** The real machine. */
-export function systemProbes(env = process.env) {
+export function systemProbes(env: Record<string, string | undefined> = process.env): Probes {
   return {
     env,
     uid: () => process.getuid?.() ?? -1,
@@ -195,9 +260,9 @@ export function systemProbes(env = process.env) {
       return result.status === 0 ? result.stdout : null;
     },
     reachable: (port, host = '127.0.0.1', timeoutMs = 1000) =>
-      new Promise((resolve) => {
+      new Promise<boolean>((resolve) => {
         const socket = net.connect({ port, host });
-        const done = (ok) => {
+        const done = (ok: boolean) => {
           socket.destroy();
           resolve(ok);
         };
@@ -205,18 +270,19 @@ export function systemProbes(env = process.env) {
         socket.once('connect', () => done(true));
         socket.once('error', () => done(false));
       }),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
   };
 }
 
 /** Runs one argv with its output appended to the setup log; returns whether it exited 0. */
-export function systemRunner(logFile = SETUP_LOG) {
+export function systemRunner(logFile: string = SETUP_LOG): Runner {
   return {
     logFile,
     run: (argv) => {
       mkdirSync(path.dirname(logFile), { recursive: true });
       appendFileSync(logFile, `\n$ ${argv.join(' ')}\n`);
       const [command, ...args] = argv;
+      if (command === undefined) return false;
       const result = spawnSync(command, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 64 * 1024 * 1024,
@@ -244,15 +310,15 @@ export function systemRunner(logFile = SETUP_LOG) {
 }
 
 /** Packages apt has no candidate for (its lists are missing or too old): an `apt-get update` comes first. */
-function withoutCandidate(packages, probes) {
+function withoutCandidate(packages: readonly string[], probes: Probes): string[] {
   const policy = probes.output('apt-cache', ['policy', ...packages]) ?? '';
-  const candidates = new Map();
-  let current;
+  const candidates = new Map<string, string>();
+  let current: string | undefined;
   for (const line of policy.split('\n')) {
-    const header = /^(\S+):$/.exec(line);
-    if (header) current = header[1];
-    const candidate = /^\s+Candidate:\s+(\S+)/.exec(line);
-    if (candidate && current) candidates.set(current, candidate[1]);
+    const header = /^(\S+):$/.exec(line)?.[1];
+    if (header) current = header;
+    const candidate = /^\s+Candidate:\s+(\S+)/.exec(line)?.[1];
+    if (candidate && current) candidates.set(current, candidate);
   }
   return packages.filter((p) => !candidates.has(p) || candidates.get(p) === '(none)');
 }
@@ -267,16 +333,22 @@ export async function ensureSystem({
   runner = systemRunner(),
   say = (line) => console.log(line),
   complain = (line) => console.error(line),
-} = {}) {
+}: {
+  groups?: readonly Group[];
+  probes?: Probes;
+  runner?: Runner;
+  say?: (line: string) => void;
+  complain?: (line: string) => void;
+} = {}): Promise<boolean> {
   const requirements = requirementsFor(groups);
   const facts = await inspect(requirements, probes);
   const plan = planSetup(requirements, facts);
   const sudo = facts.privilege === 'sudo' ? ['sudo', '-n'] : [];
-  const apt = (...args) => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
+  const apt = (...args: string[]) => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
   let ok = true;
 
-  const step = (argvs) => argvs.every((argv) => runner.run([...sudo, ...argv]));
-  const failed = (message, from) => {
+  const step = (argvs: string[][]) => argvs.every((argv) => runner.run([...sudo, ...argv]));
+  const failed = (message: string, from: number) => {
     complain(`✗ ${message}; its log (${runner.logFile}):`);
     complain(runner.since(from).trimEnd());
     ok = false;
@@ -312,7 +384,8 @@ export async function ensureSystem({
   }
 
   for (const r of plan.start) {
-    if (!r.installed(probes) || (await probes.reachable(r.port))) continue; // failed install said above; or up already
+    // Not installed: its failed install was said above. Answering already: nothing to do.
+    if (r.port === undefined || !r.start || !r.installed(probes) || (await probes.reachable(r.port))) continue;
     say(`▸ starting ${r.name} (${r.role})…`);
     const from = runner.size();
     if (!step(r.start(probes))) {
