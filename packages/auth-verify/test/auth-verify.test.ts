@@ -1,10 +1,17 @@
+/**
+ * authVerify inside a small Fastify app, as every service uses it: a local key set (the claims, each
+ * refusal, the verified-token memory, the test identity header), and a key set served over HTTP by a
+ * local JWKS server (fetched, kept while that server is down, 503 when no keys were ever had). That the
+ * auth service's own tokens verify this way is proven in services/auth/test/routes/jwks-verify.test.ts.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '@rail/http';
 import { createLogger } from '@rail/logger';
 import { authVerify, requireUser, TEST_USER_HEADER, type AuthVerifyOptions } from '../src/index.js';
 import { createTestIssuer, type TestIssuer } from '../src/testing.js';
-import { createTestContext, registerAndLogin, type TestContext } from '../../../services/auth/test/helpers.js';
 
 /** A small service with one protected route, verifying exactly as the real services do. */
 async function protectedApp(options: Partial<AuthVerifyOptions> & Pick<AuthVerifyOptions, 'nodeEnv'>): Promise<App> {
@@ -163,40 +170,61 @@ describe('the test identity header', () => {
   });
 });
 
-describe('authVerify with the real auth service’s JWKS', () => {
-  let auth: TestContext;
+describe('authVerify with a key set served over HTTP', () => {
+  const jwksPath = '/api/auth/.well-known/jwks.json';
+  let server: Server;
   let jwksUrl: string;
+  let fetches = 0;
   beforeAll(async () => {
-    auth = await createTestContext();
-    await auth.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = auth.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('auth did not listen on a port');
-    jwksUrl = `http://127.0.0.1:${address.port}/api/auth/.well-known/jwks.json`;
+    server = createServer((req, res) => {
+      fetches += 1;
+      if (req.url !== jwksPath) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(issuer.jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${jwksPath}`;
   });
-  afterAll(() => auth.close());
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  afterAll(async () => {
+    if (server.listening) await stopServer();
+  });
 
-  it('verifies a token issued by the auth service, keeps the cached keys while auth is down, and says 503 without any keys', async () => {
-    const { tokens } = await registerAndLogin(auth.app);
-    const remote = await protectedApp({ jwksUrl, nodeEnv: 'production', jwksMaxAgeMs: 0, jwksCooldownMs: 0 });
+  it('verifies a token against the fetched keys, keeps the cached keys while the server is down, and says 503 without any keys', async () => {
+    const token = await issuer.sign({ sub: 'user-remote', phone: '+8801712345678' });
+    // No verified-token memory, so each request below really goes through the key set.
+    const remote = await protectedApp({
+      jwksUrl,
+      nodeEnv: 'production',
+      jwksMaxAgeMs: 0,
+      jwksCooldownMs: 0,
+      verifiedTokenCacheSize: 0,
+    });
     try {
-      const ok = await call(remote, bearer(tokens.token));
+      const ok = await call(remote, bearer(token));
       expect(ok.statusCode).toBe(200);
-      expect(ok.json().user).toMatchObject({ id: tokens.user.id, phone: tokens.user.phone });
-      // A token the auth service never issued is still refused through the remote set.
-      expect((await call(remote, bearer(await issuer.sign({ sub: 'u' })))).statusCode).toBe(401);
+      expect(ok.json().user).toMatchObject({ id: 'user-remote', phone: '+8801712345678' });
+      expect(fetches).toBeGreaterThan(0);
+      // A token signed by a key the server does not publish is still refused through the remote set.
+      const stranger = await createTestIssuer();
+      expect((await call(remote, bearer(await stranger.sign({ sub: 'u' })))).statusCode).toBe(401);
 
-      await auth.app.close();
+      await stopServer();
       // The keys are stale (max age 0) and cannot be refreshed: the cached set still verifies.
-      expect((await call(remote, bearer(tokens.token))).statusCode).toBe(200);
-      expect((await call(remote, bearer(tokens.token))).statusCode).toBe(200);
+      expect((await call(remote, bearer(token))).statusCode).toBe(200);
+      expect((await call(remote, bearer(token))).statusCode).toBe(200);
     } finally {
       await remote.close();
     }
 
     const cold = await protectedApp({ jwksUrl, nodeEnv: 'production', jwksCooldownMs: 0 });
     try {
-      const res = await call(cold, bearer(tokens.token));
+      const res = await call(cold, bearer(token));
       expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json().code).toBe('AUTH_KEYS_UNAVAILABLE');
       expect(res.headers['retry-after']).toBeDefined();
     } finally {
