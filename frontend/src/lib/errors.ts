@@ -10,6 +10,10 @@ export function describeError(err: unknown, t: I18n['t']): string {
   if (err.status === 404) return t('notFound');
   if (err.code === 'SEAT_UNAVAILABLE') return t('seatTaken', { seats: err.seatIds.join(', ') });
   if (err.code === 'LIMIT_EXCEEDED') return t('limitExceeded');
+  // The Idempotency-Key protocol's codes (@rail/idempotency), the same from every service.
+  if (err.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS') return t('requestInProgress');
+  if (err.code === 'IDEMPOTENCY_KEY_REUSED') return t('requestChanged');
+  if (err.code === 'IDEMPOTENCY_KEY_INVALID') return t('requestKeyInvalid');
   if (err.status >= 500) return t('genericError');
   // 4xx problems carry a human detail written by the service (English); better than a generic line.
   return err.problem.detail ?? err.problem.title ?? t('genericError');

@@ -15,7 +15,7 @@ function recordingLogger() {
   return {
     warnings,
     logger: {
-      warn: (fields: object, message: string) => void warnings.push({ fields, message }),
+      warn: (fields: object, message: string) => void warnings.push({ fields: fields as Record<string, unknown>, message }),
     },
   };
 }

@@ -6,6 +6,8 @@
 import { createPool, migrate } from '@rail/db';
 import { list } from '@rail/config';
 import { runServer } from '@rail/http';
+import { postgresIdempotencyStore } from '@rail/idempotency';
+import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
 import { createBroker, startOutboxRelay } from '@rail/messaging';
 import { buildApp } from './app.js';
@@ -25,6 +27,15 @@ try {
   const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
   const relay = startOutboxRelay({ pool, broker, logger });
   await startConsumers({ broker, pool, provider, logger, queuePrefix: config.QUEUE_PREFIX });
+  // Idempotency-Key rows are replayed for a day; older ones go, so the table does not grow for ever.
+  const idempotencyKeys = postgresIdempotencyStore(pool);
+  const purgeKeys = startPeriodicJob({
+    name: 'purge-idempotency-keys',
+    intervalMs: 10 * 60_000,
+    jitterMs: 60_000,
+    logger,
+    run: () => idempotencyKeys.purgeExpired(),
+  });
 
   const app = await buildApp({
     logger,
@@ -51,6 +62,7 @@ try {
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     onShutdown: async () => {
+      await purgeKeys.stop();
       await relay.stop();
       await broker.close();
       await pool.end();

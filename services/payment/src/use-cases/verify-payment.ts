@@ -6,18 +6,18 @@
  * provider call carries the idempotency key `<paymentId>:<attemptNo>`; if the process dies after the charge but
  * before the commit, the attempt number is reused on the next verify and the provider returns the first charge.
  * The status change, the attempt record, the event (payment.succeeded / payment.failed, via the outbox) and
- * the Idempotency-Key answer commit in one transaction.
+ * the Idempotency-Key answer (@rail/idempotency's PostgreSQL store, on this transaction) commit together.
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '@rail/errors';
 import { withTransaction, type Pool, type PoolClient } from '@rail/db';
+import { claimIdempotencyKey, postgresIdempotencyStore, type IdempotencyClaim } from '@rail/idempotency';
 import { enqueueEvent, type EventHeaders } from '@rail/messaging';
 import type { VerifyPaymentBody, VerifyPaymentResponse } from '@rail/contracts/payment';
 import type { Logger } from '@rail/logger';
 import { parseInstrument, type Instrument } from '../domain/instrument.js';
 import type { ChargeResult, PaymentProvider } from '../provider/provider.js';
 import { findPayment, type PaymentRow } from '../db/payments.js';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../db/idempotency.js';
 
 export interface VerifyPaymentDeps {
   pool: Pool;
@@ -45,22 +45,23 @@ export async function verifyPayment(deps: VerifyPaymentDeps, input: VerifyPaymen
   const instrument = parseInstrument(input.body, (deps.now ?? (() => new Date()))());
 
   return withTransaction(deps.pool, async (db) => {
+    let claim: IdempotencyClaim | undefined;
     if (input.idempotencyKey !== undefined) {
-      const claim = await claimIdempotencyKey(db, {
-        userId: input.userId,
+      claim = await claimIdempotencyKey(postgresIdempotencyStore(db), {
+        owner: input.userId,
         key: input.idempotencyKey,
         operation: OPERATION,
         request: input.body,
       });
-      if (claim.kind === 'replay') return { response: claim.body as VerifyPaymentResponse, replayed: true };
+      if (claim.kind === 'replay') return { response: JSON.parse(claim.response.body) as VerifyPaymentResponse, replayed: true };
     }
 
     const payment = await findPayment(db, input.body.paymentId, { forUpdate: true });
     if (!payment || payment.user_id !== input.userId) throw new NotFoundError('No such payment', 'PAYMENT_NOT_FOUND');
 
     const response = await settle(deps, db, payment, instrument, input.eventHeaders ?? {});
-    if (input.idempotencyKey !== undefined) {
-      await storeIdempotentResponse(db, { userId: input.userId, key: input.idempotencyKey, status: 200, body: response });
+    if (claim?.kind === 'new') {
+      await claim.complete({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(response) });
     }
     return { response, replayed: false };
   });

@@ -314,6 +314,7 @@ describe('POST /api/payments/verify: Idempotency-Key', () => {
     const { userId, paymentId } = await newPayment();
     const res = await verify(userId, { paymentId, ...VALID_CARD }, { 'idempotency-key': 'has spaces in it' });
     expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('IDEMPOTENCY_KEY_INVALID');
     expect(res.json().errors[0].field).toBe('headers.idempotency-key');
   });
 });

@@ -6,7 +6,6 @@ import {
   BookingView,
   ConfirmSeatsBody,
   ConfirmSeatsResponse,
-  IdempotencyHeaders,
   ListBookingsQuery,
   ReleaseBookingResponse,
   SelectSeatsBody,
@@ -15,8 +14,8 @@ import {
   VerifyOtpResponse,
 } from '@rail/contracts/booking';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
+import { IdempotencyKeyHeaders, idempotencyHooks, redisIdempotencyStore } from '@rail/idempotency';
 import type { BookingDeps } from '../../deps.js';
-import { idempotencyHooks } from '../../http/idempotency.js';
 import { cancelBooking } from '../../use-cases/cancel-booking.js';
 import { confirmSeats } from '../../use-cases/confirm-seats.js';
 import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
@@ -30,8 +29,12 @@ export interface BookingRoutesOptions {
 const security = [{ bearer: [] }];
 
 export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = async (app, { deps }) => {
-  const idem = idempotencyHooks({ redis: deps.redis, prefix: deps.seats.prefix });
-  const post = { onRequest: app.authenticate, preHandler: idem.preHandler, onSend: idem.onSend };
+  // Every POST takes an Idempotency-Key (per user): a retry replays the first answer instead of acting twice.
+  const idem = idempotencyHooks({
+    store: redisIdempotencyStore(deps.redis, { prefix: deps.seats.prefix }),
+    owner: (request) => request.user?.id,
+  });
+  const post = { onRequest: app.authenticate, ...idem };
 
   app.post(
     '/seats/select',
@@ -40,7 +43,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
       schema: {
         summary: 'Hold 1-4 seats of a trip for a journey segment',
         security,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: SelectSeatsBody,
         response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 503) },
       },
@@ -55,7 +58,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
       schema: {
         summary: 'Record passengers and send the booking OTP',
         security,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: ConfirmSeatsBody,
         response: { 200: ConfirmSeatsResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },
       },
@@ -70,7 +73,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
       schema: {
         summary: 'Verify the booking OTP: the booking then awaits payment',
         security,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         params: BookingIdParams,
         body: VerifyOtpBody,
         response: { 200: VerifyOtpResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },

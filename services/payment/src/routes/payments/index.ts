@@ -7,10 +7,10 @@ import {
   PaymentIdParams,
   PaymentView,
   VerifyPaymentBody,
-  VerifyPaymentHeaders,
   VerifyPaymentResponse,
 } from '@rail/contracts/payment';
 import type { Pool } from '@rail/db';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeaders, readIdempotencyKey } from '@rail/idempotency';
 import type { Logger } from '@rail/logger';
 import type { BookingClient } from '../../clients/booking-client.js';
 import type { PaymentProvider } from '../../provider/provider.js';
@@ -54,10 +54,12 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
   app.post(
     '/verify',
     {
+      // The key is checked here (400 IDEMPOTENCY_KEY_INVALID) and claimed inside the payment's transaction.
+      preValidation: readIdempotencyKey,
       schema: {
         summary: 'Pay a payment with a card or mobile wallet (idempotent with Idempotency-Key)',
         security,
-        headers: VerifyPaymentHeaders,
+        headers: IdempotencyKeyHeaders,
         body: VerifyPaymentBody,
         response: { 200: VerifyPaymentResponse, ...problemResponses(400, 401, 404, 409, 422, 503) },
       },
@@ -69,11 +71,11 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
         {
           userId: user.id,
           body: request.body,
-          idempotencyKey: request.headers['idempotency-key'],
+          idempotencyKey: request.idempotencyKey,
           eventHeaders: { requestId: request.id },
         },
       );
-      if (replayed) reply.header('idempotent-replayed', 'true');
+      if (replayed) reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
       else options.outbox?.wake();
       return reply.status(200).send(response);
     },
