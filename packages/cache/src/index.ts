@@ -6,16 +6,16 @@
  */
 import { LRUCache } from 'lru-cache';
 
-export interface LoadContext<C> {
+export interface LoadContext<V, C> {
   /** Whatever the caller passed to `get`/`lookup` (dependencies, a loader, the query behind the key). */
   context: C;
   /** The last value, if one is still held (expired or not). */
-  previous: unknown;
+  previous: V | undefined;
   /** Aborted when the entry is dropped or the cache cleared; a load may ignore it. */
   signal: AbortSignal;
   /**
-   * The value was made earlier than now (epoch ms), e.g. it was read from a shared cache: its freshness
-   * and stale-if-error limit count from then.
+   * The value was made earlier (epoch ms), e.g. it was read from a shared cache: its freshness and
+   * stale-if-error limit count from then. By default they count from when the load started.
    */
   producedAt(epochMs: number): void;
 }
@@ -33,7 +33,7 @@ export interface CacheOptions<K, V, C> {
   /** Remember for this long (ms) that the loader found nothing, so repeated misses cost nothing; 0: never. */
   notFoundTtlMs?: number;
   /** Loads one key; null or undefined means it does not exist. */
-  load(key: K, ctx: LoadContext<C>): Promise<V | null | undefined>;
+  load(key: K, ctx: LoadContext<V, C>): Promise<V | null | undefined>;
 }
 
 export interface Lookup<V> {

@@ -2,6 +2,7 @@
 import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
 import { createApp, type App } from '@rail/http';
 import { pingRedis, type Redis } from '@rail/redis';
+import { requestContextHook } from '@rail/service-client';
 import type { BookingDeps } from './deps.js';
 import { SeatEventsHub } from './live/seat-events-hub.js';
 import { bookingRoutes } from './routes/bookings/index.js';
@@ -33,6 +34,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       redis: () => pingRedis(deps.redis),
     },
   });
+  // Calls to the train service forward this request's id and trace context.
+  app.addHook('onRequest', requestContextHook);
   await app.register(authVerify, { ...deps.auth, nodeEnv: deps.nodeEnv });
 
   const hub = new SeatEventsHub(deps.subscriber, deps.seats.prefix, deps.seatEventsCoalesceMs);

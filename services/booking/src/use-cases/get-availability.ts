@@ -1,9 +1,10 @@
 /**
  * Live seat status per trip and segment for the train service's seat maps and search counts. Answered
- * from one Redis snapshot per trip, cached in process for at most `maxAgeMs` (single-flight), so a burst
- * of searches costs one Redis call per trip per moment.
+ * from one Redis snapshot per trip, cached in process (@rail/cache) for at most `maxAgeMs` with
+ * single-flight loads, so a burst of searches costs one Redis call per trip per moment.
  */
 import type { AvailabilityQuery, AvailabilityResult } from '@rail/contracts/train-internal';
+import { createCache } from '@rail/cache';
 import type { BookingDeps } from '../deps.js';
 import { resolveSegment } from '../inventory/trip-catalog.js';
 import type { TripSnapshot } from '../redis/seat-inventory.js';
@@ -14,26 +15,24 @@ export interface AvailabilityCache {
 }
 
 export function createAvailabilityCache(maxAgeMs = 1000): AvailabilityCache {
-  const entries = new Map<number, { at: number; value: Promise<TripSnapshot> }>();
-  async function load(deps: BookingDeps, tripId: number): Promise<TripSnapshot> {
-    let snapshot = await deps.seats.snapshot(tripId);
-    if (!snapshot) {
-      await ensureTripLoaded(deps, tripId);
-      snapshot = await deps.seats.snapshot(tripId);
-    }
-    if (!snapshot) throw new Error(`trip ${tripId} could not be loaded`);
-    return snapshot;
-  }
+  const snapshots = createCache<number, TripSnapshot, BookingDeps>({
+    max: 10_000,
+    ttlMs: maxAgeMs,
+    // Its age counts from when the load started, so no answer is older than maxAgeMs.
+    async load(tripId, { context: deps }) {
+      let snapshot = await deps.seats.snapshot(tripId);
+      if (!snapshot) {
+        await ensureTripLoaded(deps, tripId);
+        snapshot = await deps.seats.snapshot(tripId);
+      }
+      return snapshot;
+    },
+  });
   return {
-    get(deps, tripId) {
-      const now = Date.now();
-      const hit = entries.get(tripId);
-      if (hit && now - hit.at < maxAgeMs) return hit.value;
-      if (entries.size > 10_000) entries.clear();
-      const value = load(deps, tripId);
-      entries.set(tripId, { at: now, value });
-      value.catch(() => entries.delete(tripId));
-      return value;
+    async get(deps, tripId) {
+      const snapshot = await snapshots.get(tripId, deps);
+      if (!snapshot) throw new Error(`trip ${tripId} could not be loaded`);
+      return snapshot;
     },
   };
 }
