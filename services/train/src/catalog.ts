@@ -5,7 +5,7 @@
  */
 import type { SeatClass } from '@rail/contracts/common';
 import type { Pool } from '@rail/db';
-import { MemoryCache } from './cache/memory-cache.js';
+import { createCache } from '@rail/cache';
 import type { SharedCache } from './cache/shared-cache.js';
 import * as queries from './db/catalog-queries.js';
 import { fareMatrix, type FareRule } from './domain/fares.js';
@@ -95,8 +95,15 @@ function buildTrain(row: queries.TrainRow, coaches: queries.CoachRow[], rules: F
 }
 
 export function createCatalog({ pool, cache, searchCacheTtlMs }: CatalogOptions): Catalog {
-  const trains = new MemoryCache<number, TrainView | null>(1_000);
-  const trips = new MemoryCache<number, TripView | null>(20_000);
+  // Layouts never change once published: kept without a TTL; a missing one is asked for again next time.
+  const trains = createCache<number, TrainView, () => Promise<TrainView | null>>({
+    max: 1_000,
+    load: (_id, { context }) => context(),
+  });
+  const trips = createCache<number, TripView, () => Promise<TripView | null>>({
+    max: 20_000,
+    load: (_id, { context }) => context(),
+  });
   let fareRules: Promise<FareRule[]> | undefined;
 
   const rules = () => {
@@ -108,7 +115,7 @@ export function createCatalog({ pool, cache, searchCacheTtlMs }: CatalogOptions)
   };
 
   const train = (trainId: number) =>
-    trains.getOrLoad(trainId, async () => {
+    trains.get(trainId, async () => {
       const [found, fareRows] = await Promise.all([queries.findTrain(pool, trainId), rules()]);
       return found ? buildTrain(found.train, found.coaches, fareRows) : null;
     });
@@ -117,12 +124,12 @@ export function createCatalog({ pool, cache, searchCacheTtlMs }: CatalogOptions)
     const t = await train(row.trainId);
     return t ? { tripId: row.tripId, date: row.date, train: t, stops: timedStops(t.stops, row.date, t.departureTime) } : null;
   };
-  const view = (row: queries.TripRow) => trips.getOrLoad(row.tripId, () => buildView(row));
+  const view = (row: queries.TripRow) => trips.get(row.tripId, () => buildView(row));
 
   return {
     stations: () => cache.getOrLoad('stations', searchCacheTtlMs, () => queries.listStations(pool)),
     trip: (tripId) =>
-      trips.getOrLoad(tripId, async () => {
+      trips.get(tripId, async () => {
         const row = await queries.findTrip(pool, tripId);
         return row ? buildView(row) : null;
       }),

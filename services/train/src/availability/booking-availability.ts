@@ -1,14 +1,17 @@
 /**
  * Live seat status from the booking service (POST /internal/availability): which seats are held or booked
- * on a trip segment. One batched request per search or seat map, a short timeout, answers cached for a
- * moment in Redis, and a brief pause after a failure so a down booking service is not hammered.
- * When booking fails or is slow, the last good answer per segment (kept in a bounded in-process LRU) is
- * served instead, marked stale, for up to `staleMaxMs`: seat status is advisory (the seat select decides),
- * so a recent answer beats none during a rush. An entry is null only when no usable answer exists.
+ * on a trip segment. The segments one lookup misses go in one batched request (through the shared service
+ * client: a short timeout, and a breaker that answers "unknown" at once for `backoffMs` after a failure so
+ * a down booking service is not hammered); answers are cached for a moment in Redis, shared by replicas.
+ * In process, @rail/cache makes concurrent lookups of a segment share one call and keeps the last good
+ * answer per segment (bounded LRU): when booking fails or is slow it is served instead, marked stale, for
+ * up to `staleMaxMs`: seat status is advisory (the seat select decides), so a recent answer beats none
+ * during a rush. An entry is null only when no usable answer exists.
  */
-import { Value } from '@sinclair/typebox/value';
 import { AvailabilityResult, type AvailabilityQuery } from '@rail/contracts/train-internal';
+import { createCache } from '@rail/cache';
 import type { Logger } from '@rail/logger';
+import { createServiceClient } from '@rail/service-client';
 import type { SharedCache } from '../cache/shared-cache.js';
 
 export type SegmentQuery = AvailabilityQuery['queries'][number];
@@ -54,94 +57,94 @@ const MAX_BATCH = 200;
 const STALE_CAPACITY = 5_000;
 const keyOf = (q: SegmentQuery) => `avail:${q.tripId}:${q.from}:${q.to}`;
 
+interface Pending {
+  query: SegmentQuery;
+  resolve(known: Known): void;
+  reject(err: unknown): void;
+}
+
 export function createBookingAvailability(options: AvailabilityOptions): AvailabilitySource {
-  const endpoint = new URL('/internal/availability', options.bookingUrl).toString();
-  let pausedUntil = 0;
+  const booking = createServiceClient({
+    service: 'booking',
+    baseUrl: options.bookingUrl,
+    timeoutMs: options.timeoutMs,
+    // Searches wait on this call and have a stale answer to fall back on: no retries.
+    retry: false,
+    breaker: options.backoffMs > 0 ? { consecutiveFailures: 1, halfOpenAfterMs: options.backoffMs } : false,
+  });
 
-  const capacity = options.staleCapacity ?? STALE_CAPACITY;
-  const lastGood = new Map<string, Known>();
-  const remember = (key: string, known: Known) => {
-    // Re-insert so the Map's insertion order is least-recently-used first.
-    lastGood.delete(key);
-    lastGood.set(key, known);
-    if (lastGood.size > capacity) {
-      const oldest = lastGood.keys().next();
-      if (!oldest.done) lastGood.delete(oldest.value);
-    }
-  };
+  /** Segments whose loads started in this turn of the event loop, sent together. */
+  let batch: Pending[] = [];
 
-  async function fetchBatch(queries: SegmentQuery[]): Promise<Known[]> {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ queries } satisfies AvailabilityQuery),
-      signal: AbortSignal.timeout(options.timeoutMs),
+  async function send(pending: Pending[]): Promise<void> {
+    const keys = pending.map((p) => keyOf(p.query));
+    const shared = options.cacheTtlMs > 0 ? await options.cache.getMany<SegmentStatus & { asOf?: number }>(keys) : [];
+    const missing: Pending[] = [];
+    pending.forEach((p, i) => {
+      const hit = shared[i];
+      // Entries cached by an older build carry no timestamp; they are at most one TTL old.
+      if (hit) p.resolve({ held: hit.held, booked: hit.booked, asOf: hit.asOf ?? Date.now() });
+      else missing.push(p);
     });
-    if (!response.ok) throw new Error(`booking availability answered ${response.status}`);
-    const body: unknown = await response.json();
-    if (!Value.Check(AvailabilityResult, body)) throw new Error('booking availability answer does not match its contract');
-    const asOf = Date.now();
-    const byKey = new Map(body.results.map((r) => [keyOf(r), { held: r.held, booked: r.booked, asOf }]));
-    return queries.map((q) => {
-      const status = byKey.get(keyOf(q));
-      if (!status) throw new Error(`booking availability left out trip ${q.tripId} ${q.from}-${q.to}`);
-      return status;
-    });
-  }
-
-  /** Fetches in flight, by key: concurrent lookups of one segment share a single call. */
-  const inFlight = new Map<string, Promise<Known | null>>();
-
-  async function fetchMissing(missing: SegmentQuery[]): Promise<Map<string, Known> | null> {
-    if (Date.now() < pausedUntil) return null;
-    const fetched = new Map<string, Known>();
+    const fetched: [string, Known][] = [];
     try {
       for (let i = 0; i < missing.length; i += MAX_BATCH) {
-        const batch = missing.slice(i, i + MAX_BATCH);
-        const statuses = await fetchBatch(batch);
-        batch.forEach((q, j) => fetched.set(keyOf(q), statuses[j]!));
+        const part = missing.slice(i, i + MAX_BATCH);
+        const queries = part.map((p) => p.query);
+        const body = await booking.post('/internal/availability', { queries } satisfies AvailabilityQuery, AvailabilityResult, {
+          idempotent: true,
+        });
+        const asOf = Date.now();
+        const byKey = new Map(body.results.map((r) => [keyOf(r), { held: r.held, booked: r.booked, asOf }]));
+        for (const p of part) {
+          const known = byKey.get(keyOf(p.query));
+          if (!known) throw new Error(`booking availability left out trip ${p.query.tripId} ${p.query.from}-${p.query.to}`);
+          fetched.push([keyOf(p.query), known]);
+        }
       }
     } catch (err) {
-      pausedUntil = Date.now() + options.backoffMs;
-      options.logger.warn({ err, endpoint }, 'booking availability unavailable');
-      return null;
+      options.logger.warn({ err }, 'booking availability unavailable');
+      for (const p of missing) p.reject(err);
+      return;
     }
-    options.cache.setMany([...fetched], options.cacheTtlMs);
-    return fetched;
+    const byKey = new Map(fetched);
+    for (const p of missing) p.resolve(byKey.get(keyOf(p.query))!);
+    options.cache.setMany(fetched, options.cacheTtlMs);
   }
+
+  const segments = createCache<string, Known, SegmentQuery>({
+    max: options.staleCapacity ?? STALE_CAPACITY,
+    // Freshness lives in Redis (shared by replicas); in process every lookup asks again.
+    ttlMs: 0,
+    staleIfErrorMs: options.staleMaxMs,
+    load: (_key, { context: query, producedAt }) =>
+      new Promise<Known>((resolve, reject) => {
+        if (batch.length === 0) {
+          setImmediate(() => {
+            const pending = batch;
+            batch = [];
+            void send(pending);
+          });
+        }
+        batch.push({ query, resolve, reject });
+      }).then((known) => {
+        producedAt(known.asOf);
+        return known;
+      }),
+  });
 
   return {
     async lookup(queries) {
-      if (queries.length === 0) return [];
-      const keys = queries.map(keyOf);
-      const cached = await options.cache.getMany<SegmentStatus & { asOf?: number }>(options.cacheTtlMs > 0 ? keys : []);
-      const toFetch: SegmentQuery[] = [];
-      for (const [i, q] of queries.entries()) {
-        if (cached[i] === undefined && !inFlight.has(keys[i]!) && !toFetch.some((f) => keyOf(f) === keys[i])) toFetch.push(q);
-      }
-      if (toFetch.length > 0) {
-        const batch = fetchMissing(toFetch);
-        for (const q of toFetch) {
-          const key = keyOf(q);
-          const one = batch.then((found) => found?.get(key) ?? null);
-          inFlight.set(key, one);
-          void one.finally(() => inFlight.delete(key));
-        }
-      }
-      const fresh = await Promise.all(queries.map((_, i) => cached[i] ?? inFlight.get(keys[i]!) ?? null));
-      const now = Date.now();
-      return fresh.map((known, i): SegmentAnswer | null => {
-        const key = keys[i]!;
-        if (known) {
-          // Entries cached by an older build carry no timestamp; they are at most one TTL old.
-          const answer = { held: known.held, booked: known.booked, asOf: known.asOf ?? now };
-          remember(key, answer);
-          return { ...answer, stale: false };
-        }
-        const last = lastGood.get(key);
-        if (last && options.staleMaxMs > 0 && now - last.asOf <= options.staleMaxMs) return { ...last, stale: true };
-        return null;
-      });
+      return Promise.all(
+        queries.map(async (q): Promise<SegmentAnswer | null> => {
+          try {
+            const { value, stale } = await segments.lookup(keyOf(q), q);
+            return value ? { held: value.held, booked: value.booked, asOf: value.asOf, stale } : null;
+          } catch {
+            return null;
+          }
+        }),
+      );
     },
   };
 }

@@ -3,7 +3,6 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedis, type Redis } from '@rail/redis';
 import { createSharedCache } from '../../src/cache/shared-cache.js';
-import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { deleteKeys, logger } from '../helpers.js';
 
 const prefix = `test:train:${randomBytes(5).toString('hex')}:`;
@@ -36,6 +35,20 @@ describe('shared cache (Redis)', () => {
     };
     const values = await Promise.all(Array.from({ length: 20 }, () => cache.getOrLoad('burst', 1_000, load)));
     expect(values).toEqual(Array(20).fill('v'));
+    expect(loads).toBe(1);
+  });
+
+  it('shares one load between concurrent misses even when the loader answers null', async () => {
+    const cache = createSharedCache(redis, prefix, logger);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return null;
+    };
+    expect(await Promise.all(Array.from({ length: 5 }, () => cache.getOrLoad('nothing', 1_000, load)))).toEqual(
+      Array(5).fill(null),
+    );
     expect(loads).toBe(1);
   });
 
@@ -76,30 +89,5 @@ describe('shared cache (Redis)', () => {
     expect(await cache.getMany(['outage'])).toEqual([undefined]);
     expect(Date.now() - started).toBeLessThan(1_000);
     viaProxy.disconnect();
-  });
-});
-
-describe('memory cache', () => {
-  it('keeps at most its capacity, dropping the least recently used', async () => {
-    const cache = new MemoryCache<number, string>(2);
-    let loads = 0;
-    const load = (v: string) => async () => {
-      loads++;
-      return v;
-    };
-    await cache.getOrLoad(1, load('a'));
-    await cache.getOrLoad(2, load('b'));
-    await cache.getOrLoad(1, load('x')); // 1 is now the most recent
-    await cache.getOrLoad(3, load('c')); // evicts 2
-    expect(cache.size).toBe(2);
-    expect(await cache.getOrLoad(1, load('y'))).toBe('a');
-    expect(await cache.getOrLoad(2, load('b2'))).toBe('b2');
-    expect(loads).toBe(4);
-  });
-
-  it('does not remember a missing value', async () => {
-    const cache = new MemoryCache<number, string | null>(10);
-    expect(await cache.getOrLoad(1, async () => null)).toBeNull();
-    expect(await cache.getOrLoad(1, async () => 'now there')).toBe('now there');
   });
 });
