@@ -3,6 +3,7 @@ import { createApp, type App } from '@rail/http';
 import type { Logger } from '@rail/logger';
 import type { Pool } from '@rail/db';
 import { pingRedis, type Redis } from '@rail/redis';
+import { requestContextHook } from '@rail/service-client';
 import { createBookingAvailability, type AvailabilitySource } from './availability/booking-availability.js';
 import { createSharedCache } from './cache/shared-cache.js';
 import { createCatalog } from './catalog.js';
@@ -33,6 +34,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     pools: { main: pool },
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => pingRedis(redis) },
   });
+  // Calls to the booking service forward this request's id and trace context.
+  app.addHook('onRequest', requestContextHook);
   const cache = createSharedCache(redis, config.REDIS_KEY_PREFIX, logger);
   const useCaseDeps: UseCaseDeps = {
     catalog: createCatalog({ pool, cache, searchCacheTtlMs: config.SEARCH_CACHE_TTL_MS }),
