@@ -160,6 +160,7 @@ describe('POST /api/bookings/seats/select', () => {
   it('refuses a malformed Idempotency-Key', async () => {
     const res = await select('idem-bad', { tripId: 1, seatIds: [seat(63)] }, { 'idempotency-key': 'has spaces in it' });
     expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('IDEMPOTENCY_KEY_INVALID');
     expect(res.json().errors[0].field).toBe('headers.idempotency-key');
   });
 });
