@@ -6,6 +6,7 @@
  * are a 503 (the token may well be valid).
  */
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   createLocalJWKSet,
@@ -102,8 +103,14 @@ export const authVerify = fp<AuthVerifyOptions>(
     // Verified tokens, remembered until they expire: the signature check is the largest single cost of an
     // authenticated request on the hot path, and one traveller sends many requests with the same token.
     // Keyed by the whole token string, so any change to it misses; only successful verifications are kept.
-    const verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+    // lru-cache keeps the most used tokens and drops each one at its own `exp` (a per-entry TTL), timed by
+    // the wall clock read on every get (`perf`, `ttlResolution: 0`) because `exp` is wall-clock time, as the
+    // signature check reads it.
     const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+    const verified =
+      cacheSize > 0
+        ? new LRUCache<string, AuthUser>({ max: cacheSize, ttl: 1, ttlResolution: 0, perf: { now: () => Date.now() } })
+        : null;
 
     app.decorateRequest('user', null);
     app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -117,13 +124,10 @@ export const authVerify = fp<AuthVerifyOptions>(
         throw new UnauthorizedError('Send an access token as "Authorization: Bearer <token>"', 'TOKEN_MISSING');
       }
       const token = header.replace(/^Bearer\s+/i, '');
-      const hit = verified.get(token);
+      const hit = verified?.get(token);
       if (hit) {
-        if (hit.expiresAtMs > Date.now()) {
-          request.user = { ...hit.user };
-          return;
-        }
-        verified.delete(token);
+        request.user = { ...hit };
+        return;
       }
       try {
         const { payload } = await jwtVerify(token, keySet, {
@@ -134,10 +138,8 @@ export const authVerify = fp<AuthVerifyOptions>(
           clockTolerance: 5,
         });
         request.user = userFromPayload(payload);
-        if (cacheSize > 0 && typeof payload.exp === 'number') {
-          if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
-          verified.set(token, { user: { ...request.user }, expiresAtMs: payload.exp * 1000 });
-        }
+        const ttl = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
+        if (verified && ttl > 0) verified.set(token, { ...request.user }, { ttl });
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
         if (err instanceof JwksUnavailableError) {

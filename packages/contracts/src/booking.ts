@@ -26,11 +26,6 @@ export type BookingIdParams = Static<typeof BookingIdParams>;
 
 export const TripIdParams = Type.Object({ tripId: TripId });
 
-/** Sent on every POST: a retry with the same key replays the first answer. */
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'Client-chosen retry key' })),
-});
-
 export const SelectSeatsBody = Type.Object(
   {
     tripId: TripId,

@@ -54,14 +54,6 @@ export const VerifyPaymentBody = Type.Object(
 );
 export type VerifyPaymentBody = Static<typeof VerifyPaymentBody>;
 
-/** Optional on verify: the same key with the same body replays the first answer; with another body it is refused (422). */
-export const VerifyPaymentHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$', description: 'Printable ASCII, e.g. a UUID' }),
-  ),
-});
-export type VerifyPaymentHeaders = Static<typeof VerifyPaymentHeaders>;
-
 export const VerifyPaymentResponse = Type.Object({
   paymentId: Uuid,
   status: Type.Union([Type.Literal('SUCCEEDED'), Type.Literal('FAILED')]),
