@@ -19,7 +19,7 @@ import { confirmSeats } from '../../src/use-cases/confirm-seats.js';
 import { expireOverdueBookings } from '../../src/use-cases/expire-bookings.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 import { verifyOtp } from '../../src/use-cases/verify-otp.js';
-import { makeInventory } from '../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -29,7 +29,7 @@ const queuePrefix = `test-booking-events-${runId}`;
 const probeQueue = `${queuePrefix}.probe`;
 const TRIP = 52;
 const trip = makeInventory(TRIP);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 const user = (id: string) => ({ id, phone: '+8801711111111', name: id });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

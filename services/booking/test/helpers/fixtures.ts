@@ -63,3 +63,13 @@ export function makeInventory(
 export function allSeatIds(inventory: TripInventory): number[] {
   return inventory.coaches.flatMap((c) => c.seats.map((s) => s.seatId));
 }
+
+/** The n-th seat id of a trip, counting through its coaches in order (n from 0). */
+export function seatPicker(inventory: TripInventory): (n: number) => number {
+  const ids = allSeatIds(inventory);
+  return (n) => {
+    const id = ids[n];
+    if (id === undefined) throw new RangeError(`the fixture trip has ${ids.length} seats, not ${n + 1}`);
+    return id;
+  };
+}

@@ -3,13 +3,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelConfirmedBooking } from '../../src/use-cases/cancel-confirmed-booking.js';
-import { makeInventory } from '../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../helpers/fixtures.js';
 import { events, paid, payable, user } from '../helpers/flows.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 
 const trip = makeInventory(41);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 
 beforeAll(async () => {

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { EventData } from '@rail/contracts/events';
 import { expireBooking, expireOverdueBookings, sweepRedisHolds } from '../../src/use-cases/expire-bookings.js';
-import { makeInventory } from '../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../helpers/fixtures.js';
 import { events, sleep, user } from '../helpers/flows.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 
 const trip = makeInventory(41);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 
 beforeAll(async () => {

@@ -7,13 +7,13 @@ import { Value } from '@sinclair/typebox/value';
 import { EventData } from '@rail/contracts/events';
 import { isReference } from '../../src/domain/reference.js';
 import { auditTrip } from '../../src/use-cases/audit-trip.js';
-import { makeInventory } from '../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../helpers/fixtures.js';
 import { events, paid, payable, sleep, user } from '../helpers/flows.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 
 const trip = makeInventory(41);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  * 503s when the train service or Redis is down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allSeatIds, makeInventory } from '../helpers/fixtures.js';
+import { allSeatIds, makeInventory, seatPicker } from '../helpers/fixtures.js';
 import { events, sleep, user } from '../helpers/flows.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { pgOverlaps, redisOverlaps, seatsPerUser } from '../helpers/checks.js';
@@ -20,7 +20,7 @@ const rushTrips = [21, 22, 23, 24, 25].map((id) => makeInventory(id));
 const limits = makeInventory(14);
 const expiring = makeInventory(15);
 const trip = makeInventory(1);
-const seat = (n: number): number => expiring.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(expiring);
 let h: Harness;
 
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { EventData } from '@rail/contracts/events';
 import { api, passengers } from '../../helpers/api.js';
-import { makeInventory } from '../../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(31);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 const { call, hold } = api(() => h, 31);
 

@@ -1,11 +1,11 @@
 /** DELETE /api/bookings/:id of a hold: released at once, idempotently, by its owner only. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../helpers/api.js';
-import { makeInventory } from '../../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(34);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 const { call, hold, seatStatus } = api(() => h, 34);
 

@@ -1,11 +1,11 @@
 /** POST /api/bookings/seats/select over HTTP: holds, conflicts, segments, the per-user limit, bad input, tokens, Idempotency-Key. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInventory } from '../../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(1);
 const other = makeInventory(2);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 /** POST /api/bookings/:id/verify-otp: the right code moves the hold to PENDING_PAYMENT; too many wrong ones release it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, passengers } from '../../helpers/api.js';
-import { makeInventory } from '../../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(32);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 const { call, hold, seatStatus } = api(() => h, 32);
 

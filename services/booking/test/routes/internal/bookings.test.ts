@@ -1,11 +1,11 @@
 /** GET /internal/bookings/:id: a booking as the payment service needs it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../helpers/api.js';
-import { makeInventory } from '../../helpers/fixtures.js';
+import { makeInventory, seatPicker } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const trip = makeInventory(36);
-const seat = (n: number): number => trip.coaches[Math.floor(n / 55)]!.seats[n % 55]!.seatId;
+const seat = seatPicker(trip);
 let h: Harness;
 const { hold } = api(() => h, 36);
 
