@@ -1,7 +1,7 @@
 // Running nginx as an ordinary process with everything under one directory (config, pid, temp, cache,
 // logs): used by scripts/start.mjs and the gateway tests. When started by root, the workers drop to
 // nobody (the `user` directive the renderer emits), so their writable directories are handed to nobody.
-import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { renderGatewayConfig, type GatewayOptions } from './render.js';
@@ -25,11 +25,17 @@ export function nginxBinary(): string {
   }
 }
 
-/** Writes the rendered config to <runDir>/conf/nginx.conf, creates the writable directories, tests the config. */
+/**
+ * Writes the rendered config to <runDir>/conf/nginx.conf for a gateway about to start, and creates the
+ * writable directories. The micro-cache starts empty: it lives on disk, and a new gateway answering from the
+ * previous run's entries (served stale while the upstream is down) would report services as up before they
+ * are.
+ */
 export function writeNginxConfig(options: GatewayOptions): string {
   const { runDir } = options;
   const confDir = path.join(runDir, 'conf');
   const writable = ['client_body_temp', 'proxy_temp', 'fastcgi_temp', 'uwsgi_temp', 'scgi_temp', 'micro_cache', 'logs'];
+  rmSync(path.join(runDir, 'micro_cache'), { recursive: true, force: true });
   mkdirSync(confDir, { recursive: true });
   for (const dir of writable) mkdirSync(path.join(runDir, dir), { recursive: true });
   if (options.user && process.getuid?.() === 0) {

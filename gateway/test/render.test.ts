@@ -2,7 +2,7 @@
  * The renderer: limits always present and validated (a bad or zero value is refused with the variable's
  * name), the native and container renderings accepted by `nginx -t`, and no placeholder left behind.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,21 @@ describe('rendering', () => {
         };
         testNginxConfig(dir, writeNginxConfig(local));
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a gateway with an empty micro-cache, so no answer of a previous run is served', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rail-render-'));
+    try {
+      const options = { ...nativeGatewayOptions({ env: {} }), runDir: dir, accessLog: path.join(dir, 'access.log') };
+      writeNginxConfig(options);
+      const entry = path.join(dir, 'micro_cache', 'a', 'bc', 'stations-entry');
+      mkdirSync(path.dirname(entry), { recursive: true });
+      writeFileSync(entry, 'a cached 200 from the last run');
+      writeNginxConfig(options);
+      expect(readdirSync(path.join(dir, 'micro_cache'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
