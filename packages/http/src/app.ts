@@ -137,6 +137,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
+    // The document is public (served under the API prefix): it lists only routes the gateway routes to
+    // clients, never /internal/* (service-to-service) nor routes tagged 'internal' (e.g. notification's send-*).
+    transform: ({ schema, url }) => {
+      const internal = !url.startsWith(options.apiPrefix) || (schema?.tags ?? []).includes('internal');
+      return { schema: internal ? { ...schema, hide: true } : schema, url };
+    },
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
