@@ -4,6 +4,15 @@
  * cooldown, and kept while the auth service is away), with issuer, audience, expiry and algorithm pinned.
  * No call to the auth service per request. A bad token is a 401 problem; keys that cannot be had at all
  * are a 503 (the token may well be valid).
+ *
+ * Stricter than the JWS/JWT defaults, so that one signed token has exactly one accepted spelling and a
+ * bounded life (see docs/auth.md "Access tokens"):
+ * - each segment must be canonical unpadded base64url (decode then re-encode gives it back): decoders
+ *   ignore the unused low bits of the last character and trailing `=`, so without this one signature
+ *   had 16 spellings (and more with padding), each a different string to caches and rate limits;
+ * - `aud` must be exactly the configured audience (a string, or an array holding only it);
+ * - `iat` is required, at most the clock skew in the future, and neither the token's age (now - iat) nor
+ *   its lifetime (exp - iat) may exceed the maximum token age.
  */
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
@@ -22,6 +31,13 @@ import { createRemoteJwks, JwksUnavailableError } from './jwks.js';
 export { createRemoteJwks, JwksUnavailableError, type RemoteJwks, type RemoteJwksOptions } from './jwks.js';
 
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA'];
+/**
+ * The longest an access token may live (exp - iat) or be used (now - iat), in seconds. The auth service's
+ * ACCESS_TOKEN_TTL_SECONDS may not exceed it, so every token it issues verifies for its whole life.
+ */
+export const ACCESS_TOKEN_MAX_AGE_SECONDS = 15 * 60;
+/** How far the clocks of the auth service and a verifying service may disagree, in seconds (exp, nbf, iat). */
+export const CLOCK_SKEW_SECONDS = 30;
 /** Header carrying a user id in tests only; refused everywhere else. */
 export const TEST_USER_HEADER = 'x-test-user-id';
 
@@ -51,6 +67,10 @@ export interface AuthVerifyOptions {
    * until they expire (at most the access-token lifetime), as with any stateless JWT.
    */
   verifiedTokenCacheSize?: number;
+  /** Maximum token age and lifetime from `iat` (seconds; default ACCESS_TOKEN_MAX_AGE_SECONDS). */
+  maxTokenAgeSeconds?: number;
+  /** Clock skew tolerated on exp, nbf and iat (seconds; default CLOCK_SKEW_SECONDS). */
+  clockSkewSeconds?: number;
 }
 
 declare module 'fastify' {
@@ -77,6 +97,26 @@ function userFromPayload(payload: JWTPayload): AuthUser {
   if (typeof payload.phone === 'string') user.phone = payload.phone;
   if (typeof payload.name === 'string') user.name = payload.name;
   return user;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** A compact JWS whose three segments are each canonical unpadded base64url (the only spelling accepted). */
+export function isCanonicalCompactJws(token: string): boolean {
+  const segments = token.split('.');
+  return (
+    segments.length === 3 &&
+    segments.every(
+      (segment) =>
+        segment.length > 0 && BASE64URL.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment,
+    )
+  );
+}
+
+/** `aud` is exactly the audience: the string itself, or an array holding only it. */
+function hasExactAudience(payload: JWTPayload, audience: string): boolean {
+  const { aud } = payload;
+  return aud === audience || (Array.isArray(aud) && aud.length === 1 && aud[0] === audience);
 }
 
 export const authVerify = fp<AuthVerifyOptions>(
@@ -106,7 +146,10 @@ export const authVerify = fp<AuthVerifyOptions>(
     // lru-cache keeps the most used tokens and drops each one at its own `exp` (a per-entry TTL), timed by
     // the wall clock read on every get (`perf`, `ttlResolution: 0`) because `exp` is wall-clock time, as the
     // signature check reads it.
+    // Only canonical tokens reach it (checked first), so one signed token is one key.
     const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+    const maxTokenAge = options.maxTokenAgeSeconds ?? ACCESS_TOKEN_MAX_AGE_SECONDS;
+    const clockSkew = options.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
     const verified =
       cacheSize > 0
         ? new LRUCache<string, AuthUser>({ max: cacheSize, ttl: 1, ttlResolution: 0, perf: { now: () => Date.now() } })
@@ -124,6 +167,7 @@ export const authVerify = fp<AuthVerifyOptions>(
         throw new UnauthorizedError('Send an access token as "Authorization: Bearer <token>"', 'TOKEN_MISSING');
       }
       const token = header.replace(/^Bearer\s+/i, '');
+      if (!isCanonicalCompactJws(token)) throw new UnauthorizedError('The access token is invalid', 'TOKEN_INVALID');
       const hit = verified?.get(token);
       if (hit) {
         request.user = { ...hit };
@@ -135,8 +179,14 @@ export const authVerify = fp<AuthVerifyOptions>(
           audience: options.audience,
           algorithms: ACCESS_TOKEN_ALGORITHMS,
           requiredClaims: ['sub', 'exp', 'iat'],
-          clockTolerance: 5,
+          clockTolerance: clockSkew,
+          maxTokenAge,
         });
+        if (!hasExactAudience(payload, options.audience))
+          throw new UnauthorizedError('The access token is not for this audience alone', 'TOKEN_INVALID');
+        // jose checks the age now; a token minted to live longer than the maximum is refused outright.
+        if ((payload.exp as number) - (payload.iat as number) > maxTokenAge)
+          throw new UnauthorizedError('The access token lives longer than allowed', 'TOKEN_INVALID');
         request.user = userFromPayload(payload);
         const ttl = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
         if (verified && ttl > 0) verified.set(token, { ...request.user }, { ttl });

@@ -17,7 +17,9 @@ export interface TestSignOptions {
   kid?: string;
   /** Override the issuer or audience, to make tokens that must be refused. */
   issuer?: string;
-  audience?: string;
+  audience?: string | string[];
+  /** Issued-at in seconds since the epoch (default now), to make tokens that are too old or from the future. */
+  issuedAt?: number;
 }
 
 export async function createTestIssuer(issuer = 'rail-auth', audience = 'rail'): Promise<TestIssuer> {
@@ -33,7 +35,7 @@ export async function createTestIssuer(issuer = 'rail-auth', audience = 'rail'):
         .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? kid })
         .setIssuer(options.issuer ?? issuer)
         .setAudience(options.audience ?? audience)
-        .setIssuedAt()
+        .setIssuedAt(options.issuedAt)
         .setExpirationTime(options.expiresIn ?? '15m')
         .sign(privateKey),
   };

@@ -147,6 +147,88 @@ describe('authVerify with a local key set', () => {
   });
 });
 
+describe('one spelling and a bounded life per token', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+  /** Every other spelling of the signature's last character that decodes to the same bytes. */
+  function lastCharVariants(token: string): string[] {
+    const body = token.slice(0, -1);
+    const signature = token.split('.')[2] as string;
+    const bytes = Buffer.from(signature, 'base64url');
+    return [...ALPHABET]
+      .filter((c) => c !== token.at(-1))
+      .filter((c) => Buffer.from(signature.slice(0, -1) + c, 'base64url').equals(bytes))
+      .map((c) => body + c);
+  }
+
+  it('refuses the 15 other encodings of the last signature character, even once the token is remembered', async () => {
+    const token = await issuer.sign({ sub: 'user-variants' });
+    expect((await call(app, bearer(token))).statusCode).toBe(200);
+    const variants = lastCharVariants(token);
+    // Ed25519: 64 bytes in 86 characters, the last one carrying 2 bits, so 16 spellings of the same bytes.
+    expect(variants).toHaveLength(15);
+    for (const variant of variants) await expectRefused(bearer(variant));
+    expect((await call(app, bearer(token))).statusCode).toBe(200);
+  });
+
+  it('refuses padding and padded or non-canonical segments', async () => {
+    const token = await issuer.sign({ sub: 'user-padding' });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    for (const variant of [
+      `${token}==`,
+      `${token}=`,
+      `${header}=.${payload}.${signature}`,
+      `${header}.${payload}==.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -1)}+`,
+      `${header}.${payload}.${signature.replace(/-/g, '+').replace(/_/g, '/')}`,
+      `${header}.${payload}.${signature}.`,
+    ]) {
+      await expectRefused(bearer(variant));
+    }
+  });
+
+  it('takes an audience only when it is exactly the configured one', async () => {
+    expect(await call(app, bearer(await issuer.sign({ sub: 'u' }, { audience: ['rail'] })))).toMatchObject({ statusCode: 200 });
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { audience: ['rail', 'other-app'] })));
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { audience: ['other-app', 'rail'] })));
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { audience: ['rail', 'rail'] })));
+  });
+
+  it('refuses an iat in the future beyond the clock skew, and tolerates a small skew', async () => {
+    expect((await call(app, bearer(await issuer.sign({ sub: 'u' }, { issuedAt: now() + 10 })))).statusCode).toBe(200);
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { issuedAt: now() + 120, expiresIn: now() + 600 })));
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { issuedAt: now() + 86_400, expiresIn: now() + 86_400 + 600 })));
+  });
+
+  it('refuses a token older than the maximum age, though its exp is still ahead', async () => {
+    const old = await issuer.sign({ sub: 'u' }, { issuedAt: now() - 16 * 60, expiresIn: now() + 60 });
+    await expectRefused(bearer(old), 'TOKEN_EXPIRED');
+  });
+
+  it('refuses a token minted to live longer than the maximum age (a 10-year exp), from its first second', async () => {
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { expiresIn: '3650d' })));
+    await expectRefused(bearer(await issuer.sign({ sub: 'u' }, { expiresIn: '16m' })));
+    expect((await call(app, bearer(await issuer.sign({ sub: 'u' }, { expiresIn: '15m' })))).statusCode).toBe(200);
+  });
+
+  it('refuses a token without iat', async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const own = { ...(await exportJWK(privateKey)), d: undefined, kid: 'own', alg: 'EdDSA', use: 'sig' };
+    const ownApp = await protectedApp({ jwks: { keys: [own] }, nodeEnv: 'test' });
+    try {
+      const token = await new SignJWT({ sub: 'u' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'own' })
+        .setIssuer('rail-auth')
+        .setAudience('rail')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      expect((await call(ownApp, bearer(token))).statusCode).toBe(401);
+    } finally {
+      await ownApp.close();
+    }
+  });
+});
+
 describe('the test identity header', () => {
   it('is accepted only when enabled and nodeEnv is test', async () => {
     const testApp = await protectedApp({ jwks: issuer.jwks, nodeEnv: 'test', allowTestHeader: true });
