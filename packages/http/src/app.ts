@@ -15,7 +15,8 @@ import { AppError, toProblem, type FieldIssue } from '@rail/errors';
 import type { Logger } from '@rail/logger';
 import { registerMetrics, type PoolStats } from './metrics.js';
 import { isDependencyUnavailable } from './dependency-errors.js';
-import { Registry } from 'prom-client';
+import { registerOverloadShedding, type OverloadOptions } from './overload.js';
+import { Counter, Registry } from 'prom-client';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -38,6 +39,8 @@ export interface CreateAppOptions {
   metricsRegistry?: Registry;
   /** Connection pools to expose as `db_pool_connections{pool,state}` (total, idle, waiting), e.g. `{ main: pgPool }`. */
   pools?: Record<string, PoolStats>;
+  /** Load shedding by event-loop delay (see overload.ts); off when absent, as in most tests. */
+  overload?: OverloadOptions;
 }
 
 declare module 'fastify' {
@@ -127,6 +130,23 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const registry = options.metricsRegistry ?? new Registry();
   registerMetrics(app, registry, options.service, options.pools ?? {});
+
+  if (options.overload && options.overload.maxEventLoopDelayMs > 0) {
+    const shed = new Counter({
+      name: 'http_requests_shed_total',
+      help: 'Requests refused with 429 SERVICE_BUSY because the event loop was overloaded, by route and class',
+      labelNames: ['route', 'class'] as const,
+      registers: [registry],
+    });
+    const onShed = options.overload.onShed;
+    await registerOverloadShedding(app, {
+      ...options.overload,
+      onShed: (request, overloadClass) => {
+        shed.inc({ route: request.routeOptions.url ?? 'unmatched', class: overloadClass });
+        onShed?.(request, overloadClass);
+      },
+    });
+  }
 
   await app.register(swagger, {
     openapi: {

@@ -5,6 +5,7 @@
  * and drive it with `inject()`.
  */
 export { createApp, type App, type CreateAppOptions, type ReadinessCheck } from './app.js';
+export { overloadClassOf, retryAfterSeconds, shouldShed, type OverloadClass, type OverloadOptions } from './overload.js';
 export { isDependencyUnavailable } from './dependency-errors.js';
 export { runServer, type RunServerOptions } from './server.js';
 export { ProblemSchema, problemResponses } from './schemas.js';
