@@ -31,7 +31,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
   { name: 'train', port: 3002, database: 'train_db', apiPrefix: '/api/trains', replicated: false },
   { name: 'booking', port: 3003, database: 'booking_db', apiPrefix: '/api/bookings', replicated: true },
   { name: 'payment', port: 3004, database: 'payment_db', apiPrefix: '/api/payments', replicated: false },
-  { name: 'notification', port: 3005, database: null, apiPrefix: '/api/notifications', replicated: false },
+  { name: 'notification', port: 3005, database: 'notification_db', apiPrefix: '/api/notifications', replicated: false },
 ]);
 
 export function serviceSpec(name: string): ServiceSpec {

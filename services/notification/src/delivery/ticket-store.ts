@@ -1,10 +1,11 @@
 /**
- * The issued e-tickets, one Redis key per booking: the signed QR payload and its owner, so the traveller's
- * e-ticket page shows the very string a checker verifies (also in production, where there is no inbox).
- * A cancelled booking's key is overwritten with a void marker rather than deleted: booking.confirmed and
- * booking.cancelled arrive on different queues, and a late confirmation must not bring a cancelled ticket back.
+ * The issued e-tickets in notification_db (table `tickets`, one row per booking): the signed QR payload and
+ * its owner, so the traveller's e-ticket page shows the very string a checker verifies (also in production,
+ * where there is no inbox). Kept in PostgreSQL, not Redis: a ticket is a promise to the traveller and must
+ * survive a Redis flush or restart. A cancelled booking's row is voided rather than deleted: booking.confirmed
+ * and booking.cancelled arrive on different queues, and a late confirmation must not bring a cancelled ticket back.
  */
-import type { Redis } from '@rail/redis';
+import type { Queryable } from '@rail/db';
 
 export interface IssuedTicket {
   status: 'issued';
@@ -24,47 +25,67 @@ export interface VoidTicket {
 export type TicketRecord = IssuedTicket | VoidTicket;
 
 export interface TicketStore {
-  /** Keeps the first ticket issued for a booking and returns what is stored (that one, or a void marker). */
+  /** Keeps the first ticket issued for a booking and returns what is stored (that one, or the void record). */
   issue(ticket: Omit<IssuedTicket, 'status' | 'issuedAt'>): Promise<TicketRecord>;
   /** Marks the booking's ticket void (whether or not it was issued yet). */
   void(bookingId: string): Promise<void>;
   get(bookingId: string): Promise<TicketRecord | null>;
 }
 
-export interface TicketStoreOptions {
-  redis: Redis;
-  prefix: string;
-  ttlSeconds: number;
+interface TicketRow {
+  booking_id: string;
+  status: 'issued' | 'void';
+  user_id: string | null;
+  reference: string | null;
+  qr: string | null;
+  issued_at: Date | null;
+  voided_at: Date | null;
 }
 
-// SET NX and GET in one step: the first issue wins, and a repeat sees exactly what a reader will see.
-const ISSUE_SCRIPT = `
-redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', tonumber(ARGV[2]))
-return redis.call('GET', KEYS[1])
-`;
+const COLUMNS = 'booking_id, status, user_id, reference, qr, issued_at, voided_at';
 
-function parse(raw: string | null): TicketRecord | null {
-  if (raw === null) return null;
-  const record = JSON.parse(raw) as TicketRecord;
-  return record.status === 'issued' || record.status === 'void' ? record : null;
+function toRecord(row: TicketRow): TicketRecord {
+  if (row.status === 'void') {
+    return { status: 'void', bookingId: row.booking_id, voidedAt: (row.voided_at ?? new Date(0)).toISOString() };
+  }
+  // The table's CHECK guarantees these are set for an issued ticket.
+  return {
+    status: 'issued',
+    bookingId: row.booking_id,
+    userId: row.user_id ?? '',
+    reference: row.reference ?? '',
+    qr: row.qr ?? '',
+    issuedAt: (row.issued_at ?? new Date(0)).toISOString(),
+  };
 }
 
-export function createTicketStore(options: TicketStoreOptions): TicketStore {
-  const { redis, prefix, ttlSeconds } = options;
-  const key = (bookingId: string) => `${prefix}ticket:${bookingId}`;
+export function createTicketStore(db: Queryable): TicketStore {
+  const get = async (bookingId: string): Promise<TicketRecord | null> => {
+    const { rows } = await db.query<TicketRow>(`SELECT ${COLUMNS} FROM tickets WHERE booking_id = $1`, [bookingId]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  };
   return {
     async issue(ticket) {
-      const record: IssuedTicket = { status: 'issued', ...ticket, issuedAt: new Date().toISOString() };
-      const stored = (await redis.eval(ISSUE_SCRIPT, 1, key(ticket.bookingId), JSON.stringify(record), ttlSeconds)) as
-        string | null;
-      return parse(stored) ?? record;
+      // The primary key makes the first issue win; a repeat (or a race) reads back the stored row.
+      const { rows } = await db.query<TicketRow>(
+        `INSERT INTO tickets (booking_id, status, user_id, reference, qr, issued_at)
+         VALUES ($1, 'issued', $2, $3, $4, now())
+         ON CONFLICT (booking_id) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [ticket.bookingId, ticket.userId, ticket.reference, ticket.qr],
+      );
+      if (rows[0]) return toRecord(rows[0]);
+      const stored = await get(ticket.bookingId);
+      if (!stored) throw new Error(`ticket ${ticket.bookingId} conflicted but is not there`);
+      return stored;
     },
     async void(bookingId) {
-      const record: VoidTicket = { status: 'void', bookingId, voidedAt: new Date().toISOString() };
-      await redis.set(key(bookingId), JSON.stringify(record), 'EX', ttlSeconds);
+      await db.query(
+        `INSERT INTO tickets (booking_id, status, voided_at) VALUES ($1, 'void', now())
+         ON CONFLICT (booking_id) DO UPDATE SET status = 'void', voided_at = COALESCE(tickets.voided_at, now())`,
+        [bookingId],
+      );
     },
-    async get(bookingId) {
-      return parse(await redis.get(key(bookingId)));
-    },
+    get,
   };
 }

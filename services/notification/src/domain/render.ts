@@ -5,6 +5,7 @@
 import type { EventDataOf } from '@rail/contracts/events';
 import type { NotificationChannel, NotificationKind } from '@rail/contracts/notification';
 import { normalizeRecipient } from './recipients.js';
+import { seatLabel } from './ticket-qr.js';
 
 export interface OutgoingMessage {
   kind: NotificationKind;
@@ -62,10 +63,6 @@ export function renderOtp(
   const text = (code: string) =>
     `${BRAND}: ${code} is your code to ${PURPOSE[data.purpose]}.${expiry} Never share it; railway staff will never ask for it.`;
   return { kind: 'otp', channel: 'sms', to: normalizeRecipient(data.phone), body: text(data.code), logBody: text('******') };
-}
-
-export function seatLabel(seat: { coach: string; label: string }): string {
-  return seat.label.startsWith(`${seat.coach}-`) ? seat.label : `${seat.coach}-${seat.label}`;
 }
 
 export function renderTicket(data: EventDataOf<'booking.confirmed'>, qr: string): OutgoingMessage[] {

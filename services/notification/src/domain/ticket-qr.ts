@@ -25,6 +25,37 @@ export interface TicketClaims {
   iat: number;
 }
 
+/** What a booking's e-ticket is made from, whether it comes from booking.confirmed or is re-issued later. */
+export interface TicketBooking {
+  bookingId: string;
+  reference: string;
+  tripId: number;
+  date: string;
+  from: string;
+  to: string;
+  seats: { coach: string; label: string }[];
+  passengers: number;
+}
+
+/** Seat labels as printed and scanned: "KA-12" (the coach is added when the label lacks it). */
+export function seatLabel(seat: { coach: string; label: string }): string {
+  return seat.label.startsWith(`${seat.coach}-`) ? seat.label : `${seat.coach}-${seat.label}`;
+}
+
+/** The claims a booking's QR carries (the signer adds the version and the issue time). */
+export function ticketClaims(booking: TicketBooking): Omit<TicketClaims, 'v' | 'iat'> {
+  return {
+    ref: booking.reference,
+    bookingId: booking.bookingId,
+    tripId: booking.tripId,
+    date: booking.date,
+    from: booking.from,
+    to: booking.to,
+    seats: booking.seats.map(seatLabel),
+    passengers: booking.passengers,
+  };
+}
+
 export interface TicketSigner {
   sign(claims: Omit<TicketClaims, 'v' | 'iat'>, now?: Date): string;
   verify(token: string): TicketClaims | null;

@@ -91,13 +91,19 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
       onRequest: app.authenticate,
       schema: {
         tags: ['tickets'],
-        summary: "The booking's signed e-ticket QR payload (owner only; 404 for other users and cancelled bookings)",
+        summary:
+          "The booking's signed e-ticket QR payload (owner only; 404 for other users and cancelled bookings; a confirmed booking's missing ticket is re-issued)",
         security: [{ bearer: [] }],
         params: TicketParams,
-        response: { 200: TicketQrResponse, ...problemResponses(400, 401, 404) },
+        response: { 200: TicketQrResponse, ...problemResponses(400, 401, 404, 503) },
       },
     },
-    (request) => readTicket(deps, requireUser(request).id, request.params.bookingId),
+    (request) =>
+      readTicket(
+        deps,
+        { id: requireUser(request).id, authorization: request.headers.authorization ?? '' },
+        request.params.bookingId,
+      ),
   );
 
   if (options.inboxEnabled) {
