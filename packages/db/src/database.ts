@@ -15,6 +15,8 @@ function maintenanceUrl(connectionString: string): string {
 
 async function withMaintenanceClient<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: maintenanceUrl(connectionString) });
+  // A lost connection also fails the pending call; the event alone must not end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

@@ -2,7 +2,15 @@
  * PostgreSQL access shared by every service: a pool, database creation, migrations (node-pg-migrate,
  * plain SQL files per service) and transactions. Each service owns one database and never reads another's.
  */
-export { createPool, type Pool, type PoolClient, type Queryable } from './pool.js';
+export {
+  createPool,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  type CreatePoolOptions,
+  type Pool,
+  type PoolClient,
+  type Queryable,
+} from './pool.js';
 export { ensureDatabase, dropDatabase, databaseName } from './database.js';
 export { migrate } from './migrate.js';
 export { isProcessEntry, runMigrationEntry, type MigrationEntryOptions } from './migration-entry.js';
