@@ -32,6 +32,11 @@ export const baseConfigProperties = {
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   /** Grace period for draining in-flight requests on shutdown. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /**
+   * Load shedding (packages/http/src/overload.ts): new work is refused with 429 SERVICE_BUSY while the mean
+   * event-loop delay is above this many milliseconds, finishing work above twice it; 0 turns it off.
+   */
+  OVERLOAD_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }),
 } satisfies TProperties;
 
 export class ConfigError extends Error {

@@ -1,6 +1,6 @@
 /** buildApp(deps): the booking service's Fastify app, identical in tests and production. */
 import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
-import { createApp, type App } from '@rail/http';
+import { createApp, type App, type OverloadOptions } from '@rail/http';
 import { pingRedis, type Redis } from '@rail/redis';
 import { requestContextHook } from '@rail/service-client';
 import type { BookingDeps } from './deps.js';
@@ -19,6 +19,8 @@ export interface AppDeps extends BookingDeps {
   availabilityMaxAgeMs?: number;
   seatEventsCoalesceMs?: number;
   seatEventsHeartbeatMs?: number;
+  /** Load shedding (see @rail/http); off when absent. */
+  overload?: OverloadOptions;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -33,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       postgres: () => deps.pool.query('SELECT 1'),
       redis: () => pingRedis(deps.redis),
     },
+    ...(deps.overload ? { overload: deps.overload } : {}),
   });
   // Calls to the train service forward this request's id and trace context.
   app.addHook('onRequest', requestContextHook);

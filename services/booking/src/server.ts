@@ -23,6 +23,7 @@ const app = await buildApp({
   auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL },
   subscriber,
   trustProxy: trustProxy(config),
+  overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
 });
 const expiryJob = startExpiryJob(deps, config.EXPIRY_INTERVAL_MS);
 // Outbox relay (booking.* and otp.requested reach RabbitMQ) and the payment.succeeded/failed consumers.

@@ -1,6 +1,6 @@
 /** buildApp(deps): the payment service's HTTP app, identical in tests and production. */
 import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
-import { createApp, type App, type ReadinessCheck } from '@rail/http';
+import { createApp, type App, type OverloadOptions, type ReadinessCheck } from '@rail/http';
 import type { Pool } from '@rail/db';
 import type { Logger } from '@rail/logger';
 import { requestContextHook } from '@rail/service-client';
@@ -20,6 +20,8 @@ export interface AppDeps {
   trustProxy?: string[];
   /** Told when a request committed events, so the relay publishes them at once instead of at its next poll. */
   outbox?: { wake(): void };
+  /** Load shedding (see @rail/http); off when absent. */
+  overload?: OverloadOptions;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -31,6 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: deps.trustProxy,
     pools: { main: deps.pool },
     readiness: { database: () => deps.pool.query('SELECT 1'), ...deps.readiness },
+    ...(deps.overload ? { overload: deps.overload } : {}),
   });
   // Calls to the booking service forward this request's id and trace context.
   app.addHook('onRequest', requestContextHook);

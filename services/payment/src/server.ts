@@ -39,6 +39,7 @@ try {
 
   const app = await buildApp({
     logger,
+    overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
     pool,
     provider,
     bookings: createHttpBookingClient({ baseUrl: config.BOOKING_SERVICE_URL, timeoutMs: config.BOOKING_SERVICE_TIMEOUT_MS }),

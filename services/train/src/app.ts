@@ -33,6 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     description: 'Catalog: stations, trains, trips, fares and seat maps',
     pools: { main: pool },
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => pingRedis(redis) },
+    overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
   });
   // Calls to the booking service forward this request's id and trace context.
   app.addHook('onRequest', requestContextHook);

@@ -30,15 +30,23 @@ const security = [{ bearer: [] }];
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = async (app, options) => {
   app.addHook('onRequest', app.authenticate);
+  // Paying completes a purchase already under way: refused for load only when the process is far more overloaded
+  // than it is for new work (packages/http/src/overload.ts).
+  const finish = { config: { overload: 'finish' as const } };
 
   app.post(
     '/initiate',
     {
+      ...finish,
       schema: {
         summary: 'Start paying a booking awaiting payment (idempotent per booking)',
         security,
         body: InitiatePaymentBody,
-        response: { 200: InitiatePaymentResponse, 201: InitiatePaymentResponse, ...problemResponses(400, 401, 404, 409, 503) },
+        response: {
+          200: InitiatePaymentResponse,
+          201: InitiatePaymentResponse,
+          ...problemResponses(400, 401, 404, 409, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -54,6 +62,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
   app.post(
     '/verify',
     {
+      ...finish,
       // The key is checked here (400 IDEMPOTENCY_KEY_INVALID) and claimed inside the payment's transaction.
       preValidation: readIdempotencyKey,
       schema: {
@@ -61,7 +70,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
         security,
         headers: IdempotencyKeyHeaders,
         body: VerifyPaymentBody,
-        response: { 200: VerifyPaymentResponse, ...problemResponses(400, 401, 404, 409, 422, 503) },
+        response: { 200: VerifyPaymentResponse, ...problemResponses(400, 401, 404, 409, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -84,6 +93,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
   app.get(
     '/:id',
     {
+      ...finish,
       schema: {
         summary: 'Read one of your payments',
         security,
