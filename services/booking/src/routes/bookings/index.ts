@@ -15,6 +15,7 @@ import {
 } from '@rail/contracts/booking';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import { IdempotencyKeyHeaders, idempotencyHooks, redisIdempotencyStore } from '@rail/idempotency';
+import { createUserRateLimit, USER_BUDGETS } from '@rail/rate-limit';
 import type { BookingDeps } from '../../deps.js';
 import { cancelBooking } from '../../use-cases/cancel-booking.js';
 import { confirmSeats } from '../../use-cases/confirm-seats.js';
@@ -34,18 +35,21 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     store: redisIdempotencyStore(deps.redis, { prefix: deps.seats.prefix }),
     owner: (request) => request.user?.id,
   });
-  const post = { onRequest: app.authenticate, ...idem };
+  // Per-account budgets (verified user id, shared by every replica), as the gateway's per-user zones were.
+  const limit = createUserRateLimit({ redis: deps.redis, keyPrefix: `${deps.seats.prefix}rate-limit:` });
+  const signedIn = (budget: keyof typeof USER_BUDGETS) => ({ onRequest: [app.authenticate, limit(USER_BUDGETS[budget])] });
+  const post = (budget: keyof typeof USER_BUDGETS) => ({ ...signedIn(budget), ...idem });
 
   app.post(
     '/seats/select',
     {
-      ...post,
+      ...post('select'),
       schema: {
         summary: 'Hold 1-4 seats of a trip for a journey segment',
         security,
         headers: IdempotencyKeyHeaders,
         body: SelectSeatsBody,
-        response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 503) },
+        response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 429, 503) },
       },
     },
     async (request, reply) => reply.status(201).send(await selectSeats(deps, requireUser(request), request.body)),
@@ -54,7 +58,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.post(
     '/seats/confirm',
     {
-      ...post,
+      ...post('api'),
       schema: {
         summary: 'Record passengers and send the booking OTP',
         security,
@@ -69,7 +73,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.post(
     '/:id/verify-otp',
     {
-      ...post,
+      ...post('strict'),
       schema: {
         summary: 'Verify the booking OTP: the booking then awaits payment',
         security,
@@ -85,12 +89,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.get(
     '/:id',
     {
-      onRequest: app.authenticate,
+      ...signedIn('api'),
       schema: {
         summary: 'One of my bookings',
         security,
         params: BookingIdParams,
-        response: { 200: BookingView, ...problemResponses(400, 401, 404) },
+        response: { 200: BookingView, ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request) => getBooking(deps, requireUser(request).id, request.params.id),
@@ -99,12 +103,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.get(
     '/',
     {
-      onRequest: app.authenticate,
+      ...signedIn('api'),
       schema: {
         summary: 'My bookings, newest first',
         security,
         querystring: ListBookingsQuery,
-        response: { 200: BookingList, ...problemResponses(400, 401) },
+        response: { 200: BookingList, ...problemResponses(400, 401, 429) },
       },
     },
     async (request) => listBookings(deps, requireUser(request).id, request.query.limit, request.query.cursor),
@@ -113,12 +117,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.delete(
     '/:id',
     {
-      onRequest: app.authenticate,
+      ...signedIn('api'),
       schema: {
         summary: 'Release a hold at once, or cancel a confirmed booking with a refund',
         security,
         params: BookingIdParams,
-        response: { 200: ReleaseBookingResponse, ...problemResponses(400, 401, 404, 409) },
+        response: { 200: ReleaseBookingResponse, ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) => cancelBooking(deps, requireUser(request), request.params.id),
