@@ -11,11 +11,11 @@ import {
   AMQP_URL,
   capturingLogger,
   confirmedBooking,
-  deleteKeys,
   randomSuffix,
   sleep,
   testConfig,
-  testRedis,
+  testStores,
+  type TestStores,
   waitFor,
 } from '../helpers.js';
 
@@ -24,14 +24,16 @@ const exchange = `test.notification.${randomSuffix()}`;
 const queuePrefix = `test.notification.${randomSuffix()}`;
 const FAST = [50, 100];
 const { logger, lines } = capturingLogger();
+let stores: TestStores;
 let redis: Redis;
 let broker: Broker;
 let deps: UseCaseDeps;
 
 beforeAll(async () => {
-  redis = testRedis();
+  stores = await testStores();
+  redis = stores.redis;
   broker = createBroker({ url: AMQP_URL, exchange, logger, service: 'notification-test', closeTimeoutMs: 500 });
-  deps = buildUseCaseDeps(config, logger, redis);
+  deps = buildUseCaseDeps(config, logger, stores);
   await startConsumers(deps, { broker, redis, prefix: config.REDIS_KEY_PREFIX, queuePrefix, retryDelaysMs: FAST });
 });
 
@@ -41,8 +43,7 @@ afterAll(async () => {
     exchange,
     queues: CONSUMED_EVENTS.flatMap((type) => consumerQueueNames(queueFor(queuePrefix, type), FAST)),
   });
-  await deleteKeys(redis, config.REDIS_KEY_PREFIX);
-  redis.disconnect();
+  await stores.close(config.REDIS_KEY_PREFIX);
 });
 
 const inbox = (to: string) => deps.dispatcher.readInbox(to);

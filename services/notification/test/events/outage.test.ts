@@ -9,11 +9,11 @@ import {
   AMQP_URL,
   capturingLogger,
   confirmedBooking,
-  deleteKeys,
   randomSuffix,
   sleep,
   testConfig,
-  testRedis,
+  testStores,
+  type TestStores,
   waitFor,
 } from '../helpers.js';
 
@@ -22,6 +22,7 @@ const exchange = `test.notification.${randomSuffix()}`;
 const queuePrefix = `test.notification.${randomSuffix()}`;
 const FAST = [50, 100];
 const { logger } = capturingLogger();
+let stores: TestStores;
 let redis: Redis;
 let proxy: TcpProxy;
 let consumerBroker: Broker;
@@ -29,7 +30,8 @@ let producer: Broker;
 let deps: UseCaseDeps;
 
 beforeAll(async () => {
-  redis = testRedis();
+  stores = await testStores();
+  redis = stores.redis;
   proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(AMQP_URL).port || 5672) });
   consumerBroker = createBroker({
     url: proxy.urlFor(AMQP_URL),
@@ -39,7 +41,7 @@ beforeAll(async () => {
     closeTimeoutMs: 500,
   });
   producer = createBroker({ url: AMQP_URL, exchange, logger, service: 'producer-test', closeTimeoutMs: 500 });
-  deps = buildUseCaseDeps(config, logger, redis);
+  deps = buildUseCaseDeps(config, logger, stores);
   await startConsumers(deps, {
     broker: consumerBroker,
     redis,
@@ -56,8 +58,7 @@ afterAll(async () => {
     exchange,
     queues: CONSUMED_EVENTS.flatMap((type) => consumerQueueNames(queueFor(queuePrefix, type), FAST)),
   });
-  await deleteKeys(redis, config.REDIS_KEY_PREFIX);
-  redis.disconnect();
+  await stores.close(config.REDIS_KEY_PREFIX);
 });
 
 describe('notification while its broker connection is down', () => {

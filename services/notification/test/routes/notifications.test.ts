@@ -5,23 +5,32 @@ import type { Redis } from '@rail/redis';
 import { buildApp } from '../../src/app.js';
 import { loadNotificationConfig } from '../../src/config.js';
 import { createTicketSigner } from '../../src/domain/ticket-qr.js';
-import { capturingLogger, confirmedBooking, deleteKeys, INTERNAL_TOKEN, REDIS_URL, testConfig, testRedis } from '../helpers.js';
+import {
+  capturingLogger,
+  confirmedBooking,
+  INTERNAL_TOKEN,
+  REDIS_URL,
+  testConfig,
+  testStores,
+  type TestStores,
+} from '../helpers.js';
 
 const config = testConfig();
 const { logger, lines } = capturingLogger();
+let stores: TestStores;
 let redis: Redis;
 let app: App;
 const internal = { 'x-internal-token': INTERNAL_TOKEN };
 
 beforeAll(async () => {
-  redis = testRedis();
-  app = await buildApp({ config, logger, redis });
+  stores = await testStores();
+  redis = stores.redis;
+  app = await buildApp({ config, logger, redis, pool: stores.pool });
 });
 
 afterAll(async () => {
   await app.close();
-  await deleteKeys(redis, config.REDIS_KEY_PREFIX);
-  redis.disconnect();
+  await stores.close(config.REDIS_KEY_PREFIX);
 });
 
 async function inbox(to: string) {
@@ -162,8 +171,11 @@ describe('GET /api/notifications/inbox', () => {
       INTERNAL_API_TOKEN: INTERNAL_TOKEN,
       TICKET_SIGNING_KEY: randomBytes(32).toString('base64url'),
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
+      DATABASE_URL: stores.db.url,
+      BOOKING_SERVICE_URL: 'http://127.0.0.1:9',
+      TRAIN_SERVICE_URL: 'http://127.0.0.1:9',
     });
-    const prod = await buildApp({ config: production, logger, redis });
+    const prod = await buildApp({ config: production, logger, redis, pool: stores.pool });
     try {
       const sent = await prod.inject({
         method: 'POST',
@@ -198,11 +210,11 @@ describe('GET /api/notifications/ticket-key', () => {
 describe('readiness', () => {
   it('fails while the broker is disconnected and passes when it is connected', async () => {
     let connected = false;
-    const withBroker = await buildApp({ config, logger, redis, brokerConnected: () => connected });
+    const withBroker = await buildApp({ config, logger, redis, pool: stores.pool, brokerConnected: () => connected });
     try {
       const down = await withBroker.inject({ method: 'GET', url: '/health/ready' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toMatchObject({ checks: { rabbitmq: 'unavailable: not connected', redis: 'ok' } });
+      expect(down.json()).toMatchObject({ checks: { rabbitmq: 'unavailable: not connected', redis: 'ok', database: 'ok' } });
       connected = true;
       expect((await withBroker.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
     } finally {

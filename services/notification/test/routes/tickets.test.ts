@@ -11,22 +11,28 @@ import type { UseCaseDeps } from '../../src/deps.js';
 import { verifyTicket } from '../../src/domain/ticket-qr.js';
 import { CONSUMED_EVENTS, queueFor, startConsumers } from '../../src/events/consumers.js';
 import {
+  addConfirmedBooking,
   AMQP_URL,
   capturingLogger,
   confirmedBooking,
   deleteKeys,
   randomSuffix,
   sleep,
+  startFakeUpstreams,
   testConfig,
-  testRedis,
+  testStores,
   waitFor,
+  type FakeUpstreams,
+  type TestStores,
 } from '../helpers.js';
 
-const config = testConfig();
+let upstreams: FakeUpstreams;
+let config: ReturnType<typeof testConfig>;
 const exchange = `test.notification.${randomSuffix()}`;
 const queuePrefix = `test.notification.${randomSuffix()}`;
 const FAST = [50, 100];
 const { logger } = capturingLogger();
+let stores: TestStores;
 let redis: Redis;
 let broker: Broker;
 let deps: UseCaseDeps;
@@ -34,14 +40,18 @@ let app: App;
 let issuer: TestIssuer;
 
 beforeAll(async () => {
-  redis = testRedis();
+  upstreams = await startFakeUpstreams();
+  config = testConfig({ BOOKING_SERVICE_URL: upstreams.url, TRAIN_SERVICE_URL: upstreams.url });
+  stores = await testStores();
+  redis = stores.redis;
   issuer = await createTestIssuer();
-  deps = buildUseCaseDeps(config, logger, redis);
+  deps = buildUseCaseDeps(config, logger, stores);
   app = await buildApp(
     {
       config,
       logger,
       redis,
+      pool: stores.pool,
       auth: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks, nodeEnv: 'test' },
     },
     deps,
@@ -57,13 +67,17 @@ afterAll(async () => {
     exchange,
     queues: CONSUMED_EVENTS.flatMap((type) => consumerQueueNames(queueFor(queuePrefix, type), FAST)),
   });
-  await deleteKeys(redis, config.REDIS_KEY_PREFIX);
-  redis.disconnect();
+  await stores.close(config.REDIS_KEY_PREFIX);
+  await upstreams.close();
 });
 
 async function getTicket(bookingId: string, userId?: string) {
-  const headers = userId ? { authorization: `Bearer ${await issuer.sign({ sub: userId })}` } : {};
+  const headers = userId ? await bearer(userId) : {};
   return app.inject({ method: 'GET', url: `/api/notifications/tickets/${bookingId}`, headers });
+}
+
+async function bearer(userId: string) {
+  return { authorization: `Bearer ${await issuer.sign({ sub: userId })}` };
 }
 
 async function publicKey() {
@@ -161,5 +175,115 @@ describe('GET /api/notifications/tickets/:bookingId', () => {
     const bad = await getTicket('not-a-uuid', booking.userId);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('bookingId');
+  });
+});
+
+describe('durability: the tickets are in PostgreSQL', () => {
+  it("survives a flush of the service's Redis keys, and a redelivery after it sends the ticket no second time", async () => {
+    const email = `flush-${randomSuffix()}@example.com`;
+    const booking = await confirm({ contact: { email } });
+    const before = (await getTicket(booking.bookingId, booking.userId)).json();
+    expect(await deps.dispatcher.readInbox(email)).toHaveLength(1);
+    const { rows } = await stores.pool.query('SELECT status, qr FROM tickets WHERE booking_id = $1', [booking.bookingId]);
+    expect(rows).toEqual([{ status: 'issued', qr: before.qr }]);
+
+    // Only this test's prefix: the shared Redis is never flushed as a whole.
+    await deleteKeys(redis, config.REDIS_KEY_PREFIX);
+    expect(await redis.keys(`${config.REDIS_KEY_PREFIX}*`)).toEqual([]);
+    const after = await getTicket(booking.bookingId, booking.userId);
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual(before);
+
+    // The event dedupe went with the flush; the sent marker did not.
+    await broker.publish(buildEnvelope('booking.confirmed', booking));
+    await waitFor(async () => (await redis.keys(`${config.REDIS_KEY_PREFIX}*`)).length > 0, 5_000, 'the redelivery');
+    await sleep(300);
+    expect(await deps.dispatcher.readInbox(email)).toHaveLength(0);
+    expect((await getTicket(booking.bookingId, booking.userId)).json()).toEqual(before);
+  });
+});
+
+describe('re-issue of a confirmed booking whose ticket is missing', () => {
+  it('signs and stores the ticket from the booking service (asked with the owner token) and the trip, once', async () => {
+    const booking = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, booking);
+    const asked = upstreams.requests.length;
+
+    const first = await getTicket(booking.bookingId, booking.userId);
+    expect(first.statusCode).toBe(200);
+    const body = first.json<{ bookingId: string; reference: string; qr: string }>();
+    expect(body).toMatchObject({ bookingId: booking.bookingId, reference: booking.reference });
+    expect(verifyTicket(body.qr, await publicKey())).toMatchObject({
+      ref: booking.reference,
+      bookingId: booking.bookingId,
+      tripId: booking.tripId,
+      date: booking.date,
+      from: booking.from,
+      to: booking.to,
+      seats: ['KA-12', 'KA-13'],
+      passengers: 2,
+    });
+    const calls = upstreams.requests.slice(asked);
+    expect(calls.map((r) => r.path)).toEqual([`/api/bookings/${booking.bookingId}`, `/api/trains/trips/${booking.tripId}`]);
+    expect(calls[0]?.authorization).toBe((await bearer(booking.userId)).authorization);
+
+    // Stored: the next read asks nobody, and the late booking.confirmed keeps (and mails) this very QR.
+    expect((await getTicket(booking.bookingId, booking.userId)).json()).toEqual(body);
+    expect(upstreams.requests.length).toBe(asked + 2);
+    await broker.publish(buildEnvelope('booking.confirmed', booking));
+    const email = booking.contact.email!;
+    const mail = await waitFor(async () => (await deps.dispatcher.readInbox(email)).find((m) => m.qr), 5_000, 'the e-mail');
+    expect(mail.qr).toBe(body.qr);
+    const { rows } = await stores.pool.query('SELECT count(*)::int AS n FROM tickets WHERE booking_id = $1', [booking.bookingId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('issues one ticket when several readers find it missing at once', async () => {
+    const booking = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, booking);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => getTicket(booking.bookingId, booking.userId)));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.json().qr)).size).toBe(1);
+  });
+
+  it('is 404 for a booking that is not confirmed, not the reader’s, or cancelled, and re-issues nothing', async () => {
+    const pending = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, pending);
+    const entry = upstreams.bookings.get(pending.bookingId)!;
+    entry.view = { ...entry.view, status: 'PENDING_PAYMENT', reference: null };
+    expect((await getTicket(pending.bookingId, pending.userId)).statusCode).toBe(404);
+
+    const theirs = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, theirs);
+    const stranger = await getTicket(theirs.bookingId, 'someone-else');
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json().code).toBe('TICKET_NOT_FOUND');
+
+    const cancelled = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, cancelled);
+    await deps.issued.void(cancelled.bookingId);
+    expect((await getTicket(cancelled.bookingId, cancelled.userId)).statusCode).toBe(404);
+
+    const { rows } = await stores.pool.query('SELECT booking_id, status FROM tickets WHERE booking_id = ANY($1)', [
+      [pending.bookingId, theirs.bookingId, cancelled.bookingId],
+    ]);
+    expect(rows).toEqual([{ booking_id: cancelled.bookingId, status: 'void' }]);
+  });
+
+  it('answers 503 with Retry-After while the booking service fails, and re-issues once it is back', async () => {
+    const booking = confirmedBooking({ userId: `user-${randomSuffix()}` });
+    addConfirmedBooking(upstreams, booking);
+    upstreams.failWith = 500;
+    try {
+      const down = await getTicket(booking.bookingId, booking.userId);
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['retry-after']).toBeDefined();
+      expect(down.json().code).toBe('BOOKING_SERVICE_UNAVAILABLE');
+    } finally {
+      upstreams.failWith = null;
+    }
+    expect(await deps.issued.get(booking.bookingId)).toBeNull();
+    // The breaker may still be open for a moment after the failures.
+    await waitFor(async () => (await getTicket(booking.bookingId, booking.userId)).statusCode === 200, 8_000, 'the re-issue');
   });
 });
