@@ -220,7 +220,13 @@ async function main() {
    */
   function instanceEnv(spec, port) {
     const perInstance = new Set(['PORT', 'DATABASE_URL', 'REDIS_KEY_PREFIX']);
-    const base = serviceEnv(spec, { port, nodeEnv: env.NODE_ENV, otpDevEcho: env.OTP_DEV_ECHO === 'true' });
+    // replicas: callers of booking get every replica's URL and balance over them (not all on the first one).
+    const base = serviceEnv(spec, {
+      port,
+      nodeEnv: env.NODE_ENV,
+      otpDevEcho: env.OTP_DEV_ECHO === 'true',
+      replicas: bookingReplicas(env),
+    });
     for (const key of Object.keys(base)) {
       if (!perInstance.has(key) && env[key] !== undefined && env[key] !== '') base[key] = env[key];
     }

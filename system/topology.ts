@@ -73,6 +73,12 @@ export interface ServiceEnvOptions {
   serviceHost?: (name: ServiceName) => string;
   /** Base URL of another service when not host:default-port (tests, with ports picked at run time). */
   serviceUrl?: (name: ServiceName) => string;
+  /**
+   * Instances of each replicated service on this machine (native runs): callers get every replica's URL,
+   * comma-separated, and balance over them (@rail/service-client). Without it, or with `serviceHost` (containers,
+   * where the service name is the balancer), one URL.
+   */
+  replicas?: number;
   otpDevEcho?: boolean;
   logLevel?: string;
   trustProxy?: string;
@@ -100,7 +106,13 @@ export function serviceEnv(spec: ServiceSpec, options: ServiceEnvOptions = {}): 
     logLevel = 'info',
     trustProxy = '127.0.0.1,::1',
   } = options;
-  const url = (name: ServiceName) => serviceUrl?.(name) ?? `http://${serviceHost(name)}:${serviceSpec(name).port}`;
+  const url = (name: ServiceName) => {
+    const override = serviceUrl?.(name);
+    if (override !== undefined) return override;
+    const target = serviceSpec(name);
+    const ports = options.replicas && !options.serviceHost ? instancePorts(target, options.replicas) : [target.port];
+    return ports.map((p) => `http://${serviceHost(name)}:${p}`).join(',');
+  };
   const env: Record<string, string> = {
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,

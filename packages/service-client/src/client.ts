@@ -4,8 +4,10 @@
  * refused/reset, 502/503/504: not our own timeout, since an upstream too slow to answer is not helped by
  * more load); a circuit breaker shared by every call to the upstream, so a dead upstream costs nothing
  * while it recovers; an optional bulkhead; the answer checked against its TypeBox schema (compiled once);
- * the request id and trace context forwarded. Built on cockatiel and the global fetch (undici, which keeps
- * connections alive between calls).
+ * the request id and trace context forwarded. Built on cockatiel and undici's connection pools (kept alive
+ * between calls; a list of base URLs is balanced over, as `npm start` lists booking's replicas). Not the global
+ * fetch: measured on 2026-12-02, a call through fetch cost about 150 us of CPU against about 40 us through
+ * undici's pool.request, on every service-to-service call of the hot path.
  */
 import {
   BrokenCircuitError,
@@ -24,6 +26,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
+import { BalancedPool, Pool, type Dispatcher } from 'undici';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { contextHeaders, currentRequestContext, type RequestContext } from './context.js';
@@ -46,7 +49,10 @@ export interface BreakerOptions {
 export interface ServiceClientOptions {
   /** The upstream's name (`booking`, `train`): in messages, and the default error codes `BOOKING_SERVICE_*`. */
   service: string;
+  /** The upstream's base URL, or several separated by commas (replicas, balanced over; a failed one is tried less). */
   baseUrl: string;
+  /** Connections kept per upstream (default 32). */
+  connections?: number;
   /** Per attempt, including reading the body. */
   timeoutMs: number;
   /** Default: 2 retries from 50 ms up to 500 ms. `false`: never retry. */
@@ -78,6 +84,8 @@ export interface ServiceClient {
   post<S extends TSchema>(path: string, body: unknown, schema: S, options?: CallOptions): Promise<Static<S>>;
   /** The breaker's state; `half-open` once the next call would be let through as the trial. */
   readonly circuit: CircuitStatus;
+  /** Closes the kept-alive connections (at shutdown; a closed client refuses further calls). */
+  close(): Promise<void>;
 }
 
 type Method = 'GET' | 'POST';
@@ -94,13 +102,28 @@ function compiled<S extends TSchema>(schema: S): TypeCheck<S> {
   return check as TypeCheck<S>;
 }
 
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
+type UndiciResponse = Dispatcher.ResponseData;
+
+async function discard(response: UndiciResponse): Promise<void> {
+  await response.body.dump().catch(() => undefined);
+}
+
+/** One pool for one upstream, a balanced pool over several. */
+function dispatcherFor(baseUrls: string[], connections: number): Pool | BalancedPool {
+  const origins = baseUrls.map((u) => new URL(u).origin);
+  return origins.length === 1 ? new Pool(origins[0]!, { connections }) : new BalancedPool(origins, { connections });
 }
 
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const { service } = options;
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const baseUrls = options.baseUrl
+    .split(',')
+    .map((u) => u.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  if (baseUrls.length === 0) throw new Error(`service client for ${options.service}: no base URL`);
+  // Every base URL has the same path (none, or the same prefix): the origins differ only in host and port.
+  const basePath = new URL(baseUrls[0]!).pathname.replace(/\/+$/, '');
+  const dispatcher = dispatcherFor(baseUrls, options.connections ?? 32);
   const prefix = service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   const codes = {
     unavailable: options.codes?.unavailable ?? `${prefix}_SERVICE_UNAVAILABLE`,
@@ -150,18 +173,19 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
 
   async function attempt(
     method: Method,
-    url: string,
-    init: RequestInit,
+    path: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
     check: TypeCheck<TSchema>,
     signal: AbortSignal,
   ): Promise<Answer> {
-    let response: Response;
+    let response: UndiciResponse;
     try {
-      response = await fetch(url, { ...init, method, signal });
+      response = await dispatcher.request({ path, method, headers, body: payload ?? null, signal });
     } catch (cause) {
       throw unavailable(signal.aborted ? 'timeout' : 'unreachable', { cause });
     }
-    const { status } = response;
+    const status = response.statusCode;
     if (status >= 500) {
       await discard(response);
       throw unavailable('status', { upstreamStatus: status });
@@ -171,13 +195,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       return { kind: 'not-found' };
     }
     if (status >= 400) {
-      const problem: unknown = await response.json().catch(() => undefined);
+      const problem: unknown = await response.body.json().catch(() => undefined);
       const code = typeof problem === 'object' && problem !== null && 'code' in problem ? problem.code : undefined;
       return typeof code === 'string' ? { kind: 'rejected', status, code } : { kind: 'rejected', status };
     }
     let body: unknown;
     try {
-      body = await response.json();
+      body = await response.body.json();
     } catch (cause) {
       if (signal.aborted) throw unavailable('timeout', { cause });
       throw new UpstreamContractError(service, {
@@ -203,22 +227,30 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     schema: TSchema,
     callOptions: CallOptions = {},
   ): Promise<Answer> {
-    const url = base + (path.startsWith('/') ? path : `/${path}`);
+    const fullPath = basePath + (path.startsWith('/') ? path : `/${path}`);
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...contextHeaders(callOptions.context ?? currentRequestContext()),
       ...callOptions.headers,
     };
-    const init: RequestInit = { headers };
+    let payload: string | undefined;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
+      payload = JSON.stringify(body);
     }
     const check = compiled(schema);
-    const once = () => perAttempt.execute(({ signal }) => attempt(method, url, init, check, signal));
+    // Each call gets its own parent signal: cockatiel hangs each attempt's timeout on the signal it is given, and
+    // without one it uses a single shared signal that collects a listener per call in flight (Node then warns
+    // MaxListenersExceededWarning under load).
+    const callSignal = new AbortController().signal;
+    const once = (parent: AbortSignal = callSignal) =>
+      perAttempt.execute(({ signal }) => attempt(method, fullPath, headers, payload, check, signal), parent);
     const idempotent = callOptions.idempotent ?? method === 'GET';
     try {
-      return await limiter.execute(() => (retryPolicy && idempotent ? retryPolicy.execute(once) : once()));
+      return await limiter.execute(
+        () => (retryPolicy && idempotent ? retryPolicy.execute(({ signal }) => once(signal), callSignal) : once()),
+        callSignal,
+      );
     } catch (err) {
       if (err instanceof UpstreamUnavailableError) throw err;
       if (err instanceof TaskCancelledError) throw unavailable('timeout', { cause: err });
@@ -250,6 +282,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       if (answer.kind === 'ok') return answer.body as Static<typeof schema>;
       throw rejected(answer.kind === 'rejected' ? answer : { kind: 'rejected', status: 404 });
     },
+    close: () => dispatcher.close(),
     get circuit(): CircuitStatus {
       if (!breaker || breaker.state === CircuitState.Closed) return 'closed';
       if (breaker.state === CircuitState.HalfOpen) return 'half-open';

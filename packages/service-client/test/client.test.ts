@@ -241,3 +241,46 @@ describe('createServiceClient', () => {
     await expect(c.get('/a', Thing)).rejects.toMatchObject({ code: 'TRAIN_CATALOGUE_DOWN', retryAfter: 5 });
   });
 });
+
+describe('createServiceClient over several replicas (a comma-separated baseUrl)', () => {
+  async function replica(name: string): Promise<{ server: Server; url: string; served: () => number }> {
+    let served = 0;
+    const s = createServer((_req, res) => {
+      served += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 1, name }));
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return { server: s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, served: () => served };
+  }
+  const stop = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
+
+  it('spreads calls over every replica', async () => {
+    const [a, b] = await Promise.all([replica('a'), replica('b')]);
+    const c = client({ baseUrl: `${a.url}, ${b.url}/` });
+    const names = await Promise.all(Array.from({ length: 40 }, () => c.get('/things/1', Thing)));
+    expect(new Set(names.map((t) => t?.name))).toEqual(new Set(['a', 'b']));
+    expect(a.served() + b.served()).toBe(40);
+    await c.close();
+    await Promise.all([stop(a.server), stop(b.server)]);
+  });
+
+  it('keeps answering when one replica is down: a GET is retried on another', async () => {
+    const [a, b] = await Promise.all([replica('a'), replica('b')]);
+    const downUrl = a.url;
+    await stop(a.server);
+    const c = client({ baseUrl: `${downUrl},${b.url}`, breaker: false });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => c.get('/things/1', Thing)));
+    expect(answers.every((t) => t?.name === 'b')).toBe(true);
+    await c.close();
+    await stop(b.server);
+  });
+
+  it('refuses an empty base URL list at construction', () => {
+    expect(() => client({ baseUrl: ' , ' })).toThrow(/no base URL/);
+  });
+});
