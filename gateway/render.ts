@@ -40,6 +40,7 @@ export interface GatewaySettings {
   maxFails: number;
   nextUpstreamTries: number;
   upstreamKeepalive: number;
+  upstreamConcurrency: number;
   workerConnections: number;
   workerProcesses: string;
   trustedProxies: string[];
@@ -62,6 +63,11 @@ export interface GatewayOptions {
   /** null omits the `user` directive (nginx runs as the user that starts it). */
   user: string | null;
   upstreams: Upstreams;
+  /**
+   * Instances behind each upstream, for the per-service concurrency limit; default: its number of servers. In a
+   * container one server name stands for every replica (booking: BOOKING_REPLICAS), so the count is given here.
+   */
+  instances?: Partial<Record<ServiceName, number>>;
   settings: GatewaySettings;
 }
 
@@ -97,6 +103,12 @@ export const SETTINGS: readonly SettingSpec[] = Object.freeze([
   { key: 'maxFails', env: 'GATEWAY_MAX_FAILS', kind: 'positive', default: 3 },
   { key: 'nextUpstreamTries', env: 'GATEWAY_NEXT_UPSTREAM_TRIES', kind: 'positive', default: 2 },
   { key: 'upstreamKeepalive', env: 'GATEWAY_UPSTREAM_KEEPALIVE', kind: 'positive', default: 64 },
+  // Backpressure: requests in flight at once per instance of a service (the limit of a service is this times its
+  // instance count: booking 3 x 64 = 192 natively). One Node process spends 0.3-1 ms of CPU on an API request
+  // (docs/benchmarks.md), so 64 waiting in its event loop is at most ~65 ms of queue: well inside the 300 ms p99
+  // goal, while anything beyond that only grows the queue and ends in a slow 504. Over the limit the gateway
+  // answers at once with a JSON 429 and Retry-After: 1.
+  { key: 'upstreamConcurrency', env: 'GATEWAY_UPSTREAM_CONCURRENCY', kind: 'positive', default: 64 },
   { key: 'workerConnections', env: 'GATEWAY_WORKER_CONNECTIONS', kind: 'positive', default: 4096 },
   { key: 'workerProcesses', env: 'GATEWAY_WORKER_PROCESSES', kind: 'workers', default: 'auto' },
   { key: 'trustedProxies', env: 'GATEWAY_TRUSTED_PROXIES', kind: 'addresses', default: ['127.0.0.1', '::1'] },
@@ -191,42 +203,75 @@ interface Problem {
   code: string;
   detail: string;
   retryAfter?: string;
+  /** The statuses nginx itself produces that are answered with this problem; default: [status]. */
+  from?: readonly number[];
+  /**
+   * Answered from a named location, which keeps the request's URI ($uri): the 429's Retry-After depends on the
+   * route. Only for statuses that arise after the request was read (a limit), so there is always a URI.
+   */
+  named?: true;
 }
 
 const TITLES = {
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 } as const;
 
+/**
+ * Everything nginx answers by itself, as a JSON problem. `from` lists nginx's own statuses: 494 is its internal
+ * code for a request header (or the request line plus headers) larger than large_client_header_buffers, sent as a
+ * 431 here; 400 covers a request line it cannot read (a raw space or NUL in the path, `OPTIONS *`, garbage).
+ */
 const PROBLEMS: readonly Problem[] = [
   { name: 'bad_request', status: 400, code: 'BAD_REQUEST', detail: 'The request could not be read.' },
+  { name: 'forbidden', status: 403, code: 'FORBIDDEN', detail: 'This path is not served.' },
   { name: 'not_found', status: 404, code: 'ROUTE_NOT_FOUND', detail: 'No route for this path.' },
+  { name: 'method_not_allowed', status: 405, code: 'METHOD_NOT_ALLOWED', detail: 'This method is not allowed here.' },
+  { name: 'request_timeout', status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request was not received in time.' },
   {
     name: 'too_large',
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
     detail: 'The request body is larger than the gateway accepts.',
   },
+  { name: 'uri_too_long', status: 414, code: 'URI_TOO_LONG', detail: 'The request path is longer than the gateway accepts.' },
   {
     name: 'too_many_requests',
     status: 429,
     code: 'RATE_LIMITED',
     detail: 'Too many requests; wait for the number of seconds in Retry-After, then try again.',
-    retryAfter: '$rail_retry_after',
+    retryAfter: '$rail_retry_after_sent',
+    named: true,
+  },
+  {
+    name: 'headers_too_large',
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    detail: 'The request headers are larger than the gateway accepts.',
+    from: [494],
   },
   {
     name: 'frontend_missing',
     status: 404,
     code: 'APP_NOT_BUILT',
     detail: 'The web app is not available on this gateway (frontend/dist was not built).',
+    from: [],
   },
   { name: 'internal', status: 500, code: 'INTERNAL', detail: 'Something went wrong on our side. Please try again.' },
+  { name: 'not_implemented', status: 501, code: 'NOT_IMPLEMENTED', detail: 'The gateway does not support this request.' },
   {
     name: 'bad_gateway',
     status: 502,
@@ -247,7 +292,26 @@ const PROBLEMS: readonly Problem[] = [
     code: 'UPSTREAM_TIMEOUT',
     detail: 'The service behind this path did not answer in time; try again shortly.',
   },
+  { name: 'http_version', status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED', detail: 'Use HTTP/1.1 or HTTP/2.' },
 ];
+
+/**
+ * Where nginx's own answers are produced: exact internal URIs, not named locations, because a named location
+ * needs a request URI and a request whose line nginx could not read has none (it would end in an HTML 500).
+ */
+const PROBLEM_PREFIX = '/.rail-problems/';
+
+export function problemUri(name: string): string {
+  return PROBLEMS.find((p) => p.name === name)?.named ? `@${name}` : PROBLEM_PREFIX + name;
+}
+
+function errorPages(): string {
+  return PROBLEMS.flatMap((p) =>
+    (p.from ?? [p.status]).map(
+      (from) => `    error_page ${from} ${from === p.status ? '' : `=${p.status} `}${problemUri(p.name)};`,
+    ),
+  ).join('\n');
+}
 
 function problemLocations(): string {
   const indent = '    ';
@@ -261,7 +325,7 @@ function problemLocations(): string {
       requestId: '__REQUEST_ID__',
     }).replace('__REQUEST_ID__', '$rail_request_id');
     const lines = [
-      `${indent}location @${p.name} {`,
+      `${indent}location ${p.named ? '' : '= '}${problemUri(p.name)} {`,
       `${indent}  internal;`,
       `${indent}  default_type application/problem+json;`,
       `${indent}  add_header X-Request-Id $rail_request_id always;`,
@@ -272,6 +336,22 @@ function problemLocations(): string {
     ];
     return lines.join('\n');
   }).join('\n');
+}
+
+/**
+ * Service-to-service routes, never routed by the public gateway whatever prefix or spelling they are asked
+ * under (matched case-insensitively against the normalised path, after nginx has decoded %XX and resolved
+ * dot segments). Every internal route of every service is here: `/internal/...` (train, booking) and the
+ * notification service's `send-*` endpoints, which other services call with x-internal-token.
+ */
+export const INTERNAL_ROUTES: readonly { pattern: string; why: string }[] = [
+  { pattern: '^/internal(/|$)', why: 'service-to-service reads (train inventory, booking availability)' },
+  { pattern: '^/api/[^/]+/internal(/|$)', why: 'the same under any public prefix' },
+  { pattern: '^/api/notifications/send-', why: 'send-otp, send-confirmation: called by booking with x-internal-token' },
+];
+
+function internalLocations(): string {
+  return INTERNAL_ROUTES.map((r) => `    # ${r.why}\n    location ~* ${r.pattern} {\n      return 404;\n    }`).join('\n');
 }
 
 const UPSTREAM_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -299,6 +379,21 @@ function upstreamBlocks(upstreams: Upstreams, settings: GatewaySettings): string
 }
 
 /**
+ * In-flight request limit per service: settings.upstreamConcurrency per instance, times its instances (given,
+ * or its number of servers). As template values authConcurrency, trainConcurrency, bookingConcurrency, ...
+ */
+export function upstreamConcurrency(options: GatewayOptions): Record<`${ServiceName}Concurrency`, number> {
+  const out: Partial<Record<`${ServiceName}Concurrency`, number>> = {};
+  for (const spec of SERVICES) {
+    const instances = options.instances?.[spec.name] ?? options.upstreams[spec.name]?.length ?? 1;
+    if (!Number.isInteger(instances) || instances < 1) throw new Error(`instances of ${spec.name} must be an integer >= 1`);
+    out[`${spec.name}Concurrency`] = options.settings.upstreamConcurrency * instances;
+  }
+  // SERVICES names every ServiceName once.
+  return out as Record<`${ServiceName}Concurrency`, number>;
+}
+
+/**
  * Renders the template. `options`: listen, runDir, frontendRoot, mimeTypes, accessLog, errorLog, user
  * (null to omit the directive), upstreams ({ service: ['host:port', ...] }), settings (resolveSettings()).
  */
@@ -323,6 +418,11 @@ export function renderGatewayConfig(options: GatewayOptions): string {
     securityHeaders: securityHeaders('    '),
     hideServedBy: settings.exposeServedBy ? '' : '    proxy_hide_header X-Served-By;',
     problemLocations: problemLocations(),
+    errorPages: errorPages(),
+    frontendMissing: problemUri('frontend_missing'),
+    internalLocations: internalLocations(),
+    upstreamConnZones: SERVICES.map((spec) => `  limit_conn_zone $rail_upstream_key zone=inflight_${spec.name}:1m;`).join('\n'),
+    ...upstreamConcurrency(options),
     strictRetryAfter: retryAfterSeconds(settings.strictRate),
     selectRetryAfter: Math.max(retryAfterSeconds(settings.selectAddrRate), retryAfterSeconds(settings.selectUserRate)),
     apiRetryAfter: Math.max(retryAfterSeconds(settings.apiAddrRate), retryAfterSeconds(settings.apiUserRate)),
@@ -388,6 +488,8 @@ export function containerGatewayOptions({
     errorLog: '/dev/stderr',
     user: null,
     upstreams: upstreamsOf((spec) => [`${spec.name}:${spec.port}`]),
+    // One name stands for every booking replica; the concurrency limit counts them (BOOKING_REPLICAS, default 3).
+    instances: { booking: bookingReplicas(env) },
     settings: resolveSettings(env, overrides),
   };
 }

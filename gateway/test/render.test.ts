@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testNginxConfig, writeNginxConfig } from '../nginx.js';
 import {
+  INTERNAL_ROUTES,
   containerGatewayOptions,
   nativeGatewayOptions,
   renderGatewayConfig,
@@ -58,7 +59,30 @@ describe('rendering', () => {
       const block = config.slice(config.indexOf(`location /api/${prefix} {`));
       expect(block.slice(0, block.indexOf('proxy_pass'))).toContain('limit_req zone=api_addr');
     }
-    expect(config).toMatch(/^\s*proxy_next_upstream error timeout http_502 http_503;$/m); // never non_idempotent
+    expect(config).toMatch(/^\s*proxy_next_upstream error timeout;$/m); // never non_idempotent, never an http_5xx
+  });
+
+  it('limits requests in flight per service: the per-instance setting times its instances', () => {
+    const native = renderGatewayConfig(nativeGatewayOptions({ env: {}, replicas: 3 }));
+    expect(native).toContain('limit_conn inflight_booking 192;'); // 3 replicas x 64
+    for (const name of ['auth', 'train', 'payment', 'notification']) expect(native).toContain(`limit_conn inflight_${name} 64;`);
+    const five = renderGatewayConfig(nativeGatewayOptions({ env: { GATEWAY_UPSTREAM_CONCURRENCY: '10' }, replicas: 5 }));
+    expect(five).toContain('limit_conn inflight_booking 50;');
+    // In a container one name stands for every replica: BOOKING_REPLICAS counts them.
+    const container = renderGatewayConfig(containerGatewayOptions({ env: { BOOKING_REPLICAS: '4' } }));
+    expect(container).toContain('limit_conn inflight_booking 256;');
+    expect(() => resolveSettings({ GATEWAY_UPSTREAM_CONCURRENCY: '0' })).toThrow('GATEWAY_UPSTREAM_CONCURRENCY');
+  });
+
+  it('blocks every internal route and answers every nginx error with a JSON problem page', () => {
+    const config = renderGatewayConfig(nativeGatewayOptions({ env: {} }));
+    for (const route of INTERNAL_ROUTES) expect(config).toContain(`location ~* ${route.pattern} {`);
+    for (const status of [400, 403, 404, 405, 408, 413, 414, 429, 500, 501, 502, 503, 504, 505]) {
+      expect(config).toMatch(new RegExp(`^\\s*error_page ${status} `, 'm'));
+    }
+    expect(config).toMatch(/^\s*error_page 494 =431 /m);
+    // Named locations cannot answer a request whose line nginx could not read: only the 429 uses one.
+    expect(config.match(/error_page \d+ (=\d+ )?@/g)).toEqual(['error_page 429 @']);
   });
 
   it('native and container renderings pass nginx -t', () => {

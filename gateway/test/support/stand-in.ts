@@ -47,6 +47,15 @@ export async function startStandIn(name: string): Promise<StandIn> {
       request.raw.socket.destroy();
       return reply;
     }
+    // An application error the client provoked (a 503 for bad input, as booking gave for an out-of-range trip id).
+    const status = Number(url.searchParams.get('status') ?? 200);
+    if (status >= 400) {
+      return reply
+        .code(status)
+        .header('retry-after', '1')
+        .type('application/problem+json')
+        .send({ type: 'about:blank', title: 'stand-in error', status, code: 'STAND_IN_ERROR', detail: 'asked for' });
+    }
     if (url.searchParams.get('big') === '1') {
       return { service: name, filler: 'x'.repeat(8192) };
     }
