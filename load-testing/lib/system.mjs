@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { RESULTS_DIR } from './report.mjs';
-import { vuAddress, sleep } from './http.mjs';
+import { vuAddress, sleep, retryAfterMs } from './http.mjs';
 
 /** The brief's rake: these five trains x 5 coaches x 55 seats = 1,375 seats a day. */
 export const BRIEF_TRAINS = ['702', '704', '710', '753', '763'];
@@ -87,6 +87,23 @@ export const PASSENGER_NAMES = ['Rahim Uddin', 'Karima Begum', 'Abdul Karim', 'N
  * The full purchase after a successful select: passengers -> OTP -> pay -> confirmed.
  * Each step is recorded under its own name. Returns the final booking status (or the failed step).
  */
+/**
+ * One step of a purchase as a well-behaved client sends it: every answer is recorded, and a 429/503 is waited
+ * out for its Retry-After and sent again (at most `tries` times), as the frontend does. Safe for these steps:
+ * a refused request changed nothing, and the payment carries an Idempotency-Key.
+ */
+async function step(client, rec, name, request, tries = 6) {
+  let answer;
+  for (let i = 0; i < tries; i += 1) {
+    answer = await client.request(request);
+    rec.record(name, answer);
+    if (answer.status !== 429 && answer.status !== 503) return answer;
+    rec.outcome(`retried: ${name} ${answer.status}`);
+    await sleep(retryAfterMs(answer.headers));
+  }
+  return answer;
+}
+
 export async function completePurchase(
   client,
   rec,
@@ -100,46 +117,41 @@ export async function completePurchase(
     age: 30 + i,
     gender: i % 2 ? 'female' : 'male',
   }));
-  const c = await client.request({
+  const c = await step(client, rec, 'confirm', {
     ...common,
     method: 'POST',
     path: '/api/bookings/seats/confirm',
     body: { bookingId: booking.bookingId, passengers },
   });
-  rec.record('confirm', c);
   if (c.status !== 200 && c.status !== 201) return `confirm-${c.status}`;
   if (!c.body.devOtp) return 'no-dev-otp';
-  const v = await client.request({
+  const v = await step(client, rec, 'verify-otp', {
     ...common,
     method: 'POST',
     path: `/api/bookings/${booking.bookingId}/verify-otp`,
     body: { otp: c.body.devOtp },
   });
-  rec.record('verify-otp', v);
   if (v.status !== 200) return `verify-otp-${v.status}`;
-  const i = await client.request({
+  const i = await step(client, rec, 'pay-initiate', {
     ...common,
     method: 'POST',
     path: '/api/payments/initiate',
     body: { bookingId: booking.bookingId },
   });
-  rec.record('pay-initiate', i);
   if (i.status !== 201 && i.status !== 200) return `pay-initiate-${i.status}`;
-  const p = await client.request({
+  const p = await step(client, rec, 'pay-verify', {
     ...common,
     method: 'POST',
     path: '/api/payments/verify',
     headers: { 'idempotency-key': `load-${i.body.paymentId}` },
     body: { paymentId: i.body.paymentId, method: 'card', cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' },
   });
-  rec.record('pay-verify', p);
   if (p.status !== 200 || p.body.status !== 'SUCCEEDED') return `pay-verify-${p.status}-${p.body?.status ?? ''}`;
   onPaid();
   // The booking turns CONFIRMED when the payment.succeeded event arrives: poll the way a client would.
   const deadline = performance.now() + confirmTimeoutMs;
   while (performance.now() < deadline) {
-    const g = await client.request({ ...common, path: `/api/bookings/${booking.bookingId}` });
-    rec.record('view-booking', g);
+    const g = await step(client, rec, 'view-booking', { ...common, path: `/api/bookings/${booking.bookingId}` });
     if (g.status === 200 && g.body.status === 'CONFIRMED') return 'CONFIRMED';
     if (g.status === 200 && (g.body.status === 'EXPIRED' || g.body.status === 'CANCELLED')) return g.body.status;
     await sleep(pollMs);
