@@ -66,7 +66,7 @@ export async function startStub({ trips }) {
       .setIssuer('rail-auth')
       .setAudience('rail')
       .setIssuedAt()
-      .setExpirationTime('2h')
+      .setExpirationTime('10m') // within @rail/auth-verify's maximum token lifetime (15 min)
       .sign(privateKey);
   return { url, jwksUrl: `${url}/jwks.json`, sign, close: () => new Promise((resolve) => server.close(resolve)) };
 }
