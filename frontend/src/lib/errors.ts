@@ -14,6 +14,8 @@ export function describeError(err: unknown, t: I18n['t']): string {
   if (err.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS') return t('requestInProgress');
   if (err.code === 'IDEMPOTENCY_KEY_REUSED') return t('requestChanged');
   if (err.code === 'IDEMPOTENCY_KEY_INVALID') return t('requestKeyInvalid');
+  // A NUL character anywhere in the request (@rail/http's text guard, every service).
+  if (err.code === 'INVALID_TEXT') return t('invalidText');
   if (err.status >= 500) return t('genericError');
   // 4xx problems carry a human detail written by the service (English); better than a generic line.
   return err.problem.detail ?? err.problem.title ?? t('genericError');

@@ -16,6 +16,7 @@ import type { Logger } from '@rail/logger';
 import { registerMetrics, type PoolStats } from './metrics.js';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { registerOverloadShedding, type OverloadOptions } from './overload.js';
+import { registerTextGuard } from './text-guard.js';
 import { Counter, Registry } from 'prom-client';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -127,6 +128,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     const port = request.socket.localPort;
     if (port !== undefined) reply.header('x-served-by', `${options.service}@${host}:${port}`);
   });
+
+  registerTextGuard(app);
 
   const registry = options.metricsRegistry ?? new Registry();
   registerMetrics(app, registry, options.service, options.pools ?? {});
