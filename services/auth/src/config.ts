@@ -1,7 +1,9 @@
 /**
  * The auth service's configuration: one schema, validated once at start-up. On top of the schema,
- * production refuses to start without a signing key (AUTH_PRIVATE_KEY) and with OTP_DEV_ECHO=true.
+ * production refuses to start without a signing key (AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE: the key
+ * lives outside the database there) and with OTP_DEV_ECHO=true.
  */
+import { ACCESS_TOKEN_MAX_AGE_SECONDS } from '@rail/auth-verify';
 import { baseConfigProperties, ConfigError, devDefault, loadConfig, Type, type Env, type Static } from '@rail/config';
 
 export const AuthConfigSchema = Type.Object({
@@ -20,11 +22,18 @@ export const AuthConfigSchema = Type.Object({
   AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'rail' }),
   /** Ed25519 private key, PKCS8 PEM or a private JWK (JSON). Required in production; generated and kept in auth_db otherwise. */
   AUTH_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'an Ed25519 private key (PKCS8 PEM or JWK JSON)' })),
+  /** A file holding that key instead (a mounted secret: Kubernetes Secret volume, Docker secret, a secret store's agent). */
+  AUTH_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'a path to a file holding the private key' })),
   /** Key id for AUTH_PRIVATE_KEY; the RFC 7638 thumbprint when unset. */
   AUTH_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   /** Public keys still accepted during a rotation: a JWKS or an array of JWKs (JSON). */
   AUTH_PREVIOUS_PUBLIC_KEYS: Type.Optional(Type.String({ minLength: 1, description: 'a JWKS (JSON) of previous public keys' })),
-  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  /** At most the verifiers' maximum token age (@rail/auth-verify), or issued tokens would be refused before they expire. */
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: ACCESS_TOKEN_MAX_AGE_SECONDS,
+    default: ACCESS_TOKEN_MAX_AGE_SECONDS,
+  }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 90 * 86400, default: 30 * 86400 }),
   JWKS_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 300 }),
 
@@ -54,8 +63,13 @@ export type AuthConfig = Readonly<Static<typeof AuthConfigSchema>>;
 export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const config = loadConfig('auth', AuthConfigSchema, env);
   const problems: string[] = [];
+  if (config.AUTH_PRIVATE_KEY && config.AUTH_PRIVATE_KEY_FILE)
+    problems.push('Set AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE, not both');
   if (config.NODE_ENV === 'production') {
-    if (!config.AUTH_PRIVATE_KEY) problems.push('AUTH_PRIVATE_KEY is required in production (an Ed25519 PKCS8 PEM or JWK)');
+    if (!config.AUTH_PRIVATE_KEY && !config.AUTH_PRIVATE_KEY_FILE)
+      problems.push(
+        'AUTH_PRIVATE_KEY (an Ed25519 PKCS8 PEM or JWK) or AUTH_PRIVATE_KEY_FILE (a file holding it) is required in production',
+      );
     if (config.OTP_DEV_ECHO) problems.push('OTP_DEV_ECHO=true is refused in production: it would hand out login codes');
   }
   if (problems.length > 0) throw new ConfigError('auth', problems);

@@ -1,18 +1,17 @@
 /**
  * The auth service process: config -> clients -> migrations -> signing keys -> buildApp -> runServer.
- * Refuses to start on bad configuration (in production: no AUTH_PRIVATE_KEY, or OTP_DEV_ECHO=true).
+ * Refuses to start on bad configuration (in production: no AUTH_PRIVATE_KEY/AUTH_PRIVATE_KEY_FILE, or OTP_DEV_ECHO=true).
  */
 import { createPool } from '@rail/db';
 import { runServer } from '@rail/http';
 import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
 import { createBroker, startOutboxRelay } from '@rail/messaging';
-import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
 import { loadAuthConfig, type AuthConfig } from './config.js';
 import { migrateAuthDatabase } from './db/migrate-database.js';
 import { createAccessTokenIssuer } from './security/access-tokens.js';
-import { AttemptLimiter } from './security/attempt-limiter.js';
+import { AttemptLimiter, createAttemptRedis } from './security/attempt-limiter.js';
 import { createPasswordHasher } from './security/passwords.js';
 import { loadSigningKeys } from './security/signing-keys.js';
 import { purgeExpired } from './use-cases/purge-expired.js';
@@ -29,7 +28,7 @@ const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
 try {
   await migrateAuthDatabase(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'auth' });
-  const redis = createRedis(config.REDIS_URL, { name: 'auth' });
+  const redis = createAttemptRedis(config.REDIS_URL);
   const keys = await loadSigningKeys(config, pool);
   const passwords = await createPasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST });
   const app = await buildApp({

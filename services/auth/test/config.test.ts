@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ACCESS_TOKEN_MAX_AGE_SECONDS } from '@rail/auth-verify';
 import { ConfigError } from '@rail/config';
 import { loadAuthConfig } from '../src/config.js';
 
@@ -36,8 +37,26 @@ describe('loadAuthConfig', () => {
     expect(config.DATABASE_URL).toMatch(/\/auth_db$/);
   });
 
-  it('refuses production without a signing key', () => {
-    expect(problems(production)).toEqual([expect.stringMatching(/^AUTH_PRIVATE_KEY is required in production/)]);
+  it('refuses production without a signing key (it is never generated into the database there)', () => {
+    expect(problems(production)).toEqual([
+      expect.stringMatching(/^AUTH_PRIVATE_KEY .* or AUTH_PRIVATE_KEY_FILE .* is required in production/),
+    ]);
+  });
+
+  it('takes the key from a file in production, but not from both places at once', () => {
+    expect(loadAuthConfig({ ...production, AUTH_PRIVATE_KEY_FILE: '/run/secrets/auth-key' }).AUTH_PRIVATE_KEY_FILE).toBe(
+      '/run/secrets/auth-key',
+    );
+    expect(problems({ ...production, AUTH_PRIVATE_KEY_FILE: '/run/secrets/auth-key', AUTH_PRIVATE_KEY: 'x' })).toEqual([
+      'Set AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE, not both',
+    ]);
+  });
+
+  it('refuses an access-token lifetime the verifiers would cut short (their maximum token age)', () => {
+    expect(problems({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toEqual([expect.stringMatching(/^ACCESS_TOKEN_TTL_SECONDS=/)]);
+    expect(loadAuthConfig({ ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_MAX_AGE_SECONDS) }).ACCESS_TOKEN_TTL_SECONDS).toBe(
+      ACCESS_TOKEN_MAX_AGE_SECONDS,
+    );
   });
 
   it('refuses OTP_DEV_ECHO=true in production', async () => {
@@ -59,7 +78,7 @@ describe('loadAuthConfig', () => {
 });
 
 describe('the server process', () => {
-  it('refuses to start in production without AUTH_PRIVATE_KEY', () => {
+  it('refuses to start in production without a signing key', () => {
     const server = fileURLToPath(new URL('../src/server.ts', import.meta.url));
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@rail/source', server], {
       env: { PATH: process.env.PATH, ...production, PORT: '0' },
@@ -67,6 +86,6 @@ describe('the server process', () => {
       timeout: 20_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('AUTH_PRIVATE_KEY is required in production');
+    expect(result.stderr).toMatch(/AUTH_PRIVATE_KEY .* or AUTH_PRIVATE_KEY_FILE .* is required in production/);
   });
 });

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { createPool, createTestDatabase, type Pool, type TestDatabase } from '@rail/db';
 import type { App } from '@rail/http';
 import { createLogger } from '@rail/logger';
-import { createRedis, type Redis } from '@rail/redis';
+import type { Redis } from '@rail/redis';
 import { buildApp, type AppDeps } from '../src/app.js';
 import { loadAuthConfig, type AuthConfig } from '../src/config.js';
 import { authMigrationDirs } from '../src/db/migrate-database.js';
 import { createAccessTokenIssuer } from '../src/security/access-tokens.js';
-import { AttemptLimiter } from '../src/security/attempt-limiter.js';
+import { AttemptLimiter, createAttemptRedis } from '../src/security/attempt-limiter.js';
 import { createPasswordHasher } from '../src/security/passwords.js';
 import { loadSigningKeys } from '../src/security/signing-keys.js';
 
@@ -26,6 +26,10 @@ export interface TestContext {
 }
 
 export const TEST_PASSWORD = 'Rail-Test#2026';
+
+export async function untilReady(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
 
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
@@ -52,7 +56,9 @@ export async function createTestContext(env: Record<string, string> = {}, databa
   });
   const logger = createLogger({ service: 'auth', level: 'silent' });
   const pool = createPool(config.DATABASE_URL, { max: 5 });
-  const redis = createRedis(config.REDIS_URL, { name: 'auth:test' });
+  const redis = createAttemptRedis(config.REDIS_URL, 'auth:test');
+  // Without an offline queue, commands sent before the connection is up fail: wait for it, as readiness does.
+  await untilReady(redis);
   const keys = await loadSigningKeys(config, pool);
   const deps: AppDeps = {
     config,

@@ -1,10 +1,13 @@
 /**
- * The keys that sign access tokens. With AUTH_PRIVATE_KEY (required in production) the key comes from
- * configuration, and AUTH_PREVIOUS_PUBLIC_KEYS keeps the keys of a rotation verifiable. Without it
- * (development, tests) an Ed25519 key is generated on first start and kept in auth_db, so every replica
- * signs with the same key and it survives restarts, but never enters git.
+ * The keys that sign access tokens. With AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE (one is required in
+ * production) the key comes from configuration or a mounted secret file, and AUTH_PREVIOUS_PUBLIC_KEYS
+ * keeps the keys of a rotation verifiable. Without either, outside production only (development, tests),
+ * an Ed25519 key is generated on first start and kept in auth_db as a plaintext private JWK, so every
+ * replica signs with the same key and it survives restarts, but never enters git. In production that
+ * fallback is refused here as well as by the config check: a generated key is never stored there.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
 import type { PublicJwk } from '@rail/contracts/auth';
 import { withTransaction, type Pool } from '@rail/db';
@@ -22,7 +25,9 @@ export interface SigningKeys {
 }
 
 export interface SigningKeyConfig {
+  NODE_ENV?: 'development' | 'test' | 'production';
   AUTH_PRIVATE_KEY?: string | undefined;
+  AUTH_PRIVATE_KEY_FILE?: string | undefined;
   AUTH_KEY_ID?: string | undefined;
   AUTH_PREVIOUS_PUBLIC_KEYS?: string | undefined;
 }
@@ -132,9 +137,25 @@ async function fromDatabase(pool: Pool): Promise<SigningKeys> {
   return { kid: current.kid, privateKey, publicKeys: rows.map((row) => row.public_jwk) };
 }
 
-/** The signing key and published public keys: from configuration when AUTH_PRIVATE_KEY is set, else from auth_db. */
+async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SigningKeyError(`AUTH_PRIVATE_KEY_FILE cannot be read: ${reason}`);
+  }
+}
+
+/**
+ * The signing key and published public keys: from AUTH_PRIVATE_KEY or the file AUTH_PRIVATE_KEY_FILE names,
+ * else (never in production) from auth_db.
+ */
 export async function loadSigningKeys(config: SigningKeyConfig, pool: Pool): Promise<SigningKeys> {
-  if (config.AUTH_PRIVATE_KEY) return fromConfiguration({ ...config, AUTH_PRIVATE_KEY: config.AUTH_PRIVATE_KEY });
+  const configured =
+    config.AUTH_PRIVATE_KEY ?? (config.AUTH_PRIVATE_KEY_FILE ? await readKeyFile(config.AUTH_PRIVATE_KEY_FILE) : undefined);
+  if (configured) return fromConfiguration({ ...config, AUTH_PRIVATE_KEY: configured });
+  if (config.NODE_ENV === 'production')
+    throw new SigningKeyError('No signing key configured: production needs AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE');
   return fromDatabase(pool);
 }
 

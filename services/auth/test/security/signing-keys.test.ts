@@ -1,4 +1,7 @@
 import { createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, jwtVerify, calculateJwkThumbprint } from 'jose';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, createTestDatabase, type Pool, type TestDatabase } from '@rail/db';
 import { authMigrationDirs } from '../../src/db/migrate-database.js';
@@ -62,6 +65,22 @@ describe('signing keys from configuration', () => {
     await expect(loadSigningKeys({ AUTH_PRIVATE_KEY: pem, ...config }, noDatabase)).rejects.toBeInstanceOf(SigningKeyError);
   });
 
+  it('reads the key from AUTH_PRIVATE_KEY_FILE (a mounted secret), and says so when the file is missing', async () => {
+    const { privateKey, publicKey } = await newKeyPair();
+    const dir = await mkdtemp(join(tmpdir(), 'auth-key-'));
+    try {
+      const file = join(dir, 'signing-key.pem');
+      await writeFile(file, `${await exportPKCS8(privateKey)}\n`, { mode: 0o600 });
+      const keys = await loadSigningKeys({ NODE_ENV: 'production', AUTH_PRIVATE_KEY_FILE: file }, noDatabase);
+      expect(keys.kid).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
+      await expect(
+        loadSigningKeys({ NODE_ENV: 'production', AUTH_PRIVATE_KEY_FILE: join(dir, 'missing.pem') }, noDatabase),
+      ).rejects.toThrow(/AUTH_PRIVATE_KEY_FILE cannot be read/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a previous key that carries its private part', async () => {
     const current = await newKeyPair();
     const leaked = await newKeyPair();
@@ -95,6 +114,15 @@ describe('development signing keys in auth_db', () => {
     // One replica's token verifies with another's key set.
     const token = await createAccessTokenIssuer(replicas[0] as SigningKeys, settings)(user);
     await expect(verifies(replicas[3] as SigningKeys, token)).resolves.toBeDefined();
+  });
+
+  it('in production never generates a key into the database: it refuses to start instead', async () => {
+    const { rows: before } = await pool.query('SELECT count(*)::int AS n FROM signing_keys');
+    await expect(loadSigningKeys({ NODE_ENV: 'production' }, pool)).rejects.toThrow(
+      /production needs AUTH_PRIVATE_KEY or AUTH_PRIVATE_KEY_FILE/,
+    );
+    const { rows: after } = await pool.query('SELECT count(*)::int AS n FROM signing_keys');
+    expect(after[0].n).toBe(before[0].n);
   });
 
   it('after a rotation signs with the new key and still publishes the previous one', async () => {
