@@ -38,6 +38,14 @@ async function until(check: () => boolean, what = 'condition', ms = 10_000): Pro
 }
 
 describe('GET /api/bookings/trips/:tripId/seat-events', () => {
+  it('answers 400 for a trip id no store could hold, without asking the train service', async () => {
+    for (const id of ['1e99', '2147483648', '0']) {
+      const res = await h.app.inject(`/api/bookings/trips/${id}/seat-events`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
+
   it('streams held and available changes of the trip, coalesced, without a login', async () => {
     const stream = await open('/api/bookings/trips/51/seat-events');
     expect(stream.res.statusCode).toBe(200);

@@ -97,6 +97,8 @@ describe('POST /api/bookings/seats/select', () => {
     ['more than 4 seats', { tripId: 1, seatIds: [1, 2, 3, 4, 5].map((n) => seat(40 + n)) }, 'body.seatIds', 'VALIDATION_FAILED'],
     ['a missing trip', { seatIds: [seat(40)] }, 'body.tripId', 'VALIDATION_FAILED'],
     ['a non-integer trip', { tripId: 'x', seatIds: [seat(40)] }, 'body.tripId', 'VALIDATION_FAILED'],
+    ['a trip id past the largest id', { tripId: 1e308, seatIds: [seat(40)] }, 'body.tripId', 'VALIDATION_FAILED'],
+    ['a seat id past the largest id', { tripId: 1, seatIds: [2 ** 31] }, 'body.seatIds.0', 'VALIDATION_FAILED'],
     ['a malformed station code', { tripId: 1, seatIds: [seat(40)], from: 'dhaka' }, 'body.from', 'VALIDATION_FAILED'],
   ])('refuses %s with 400 naming the field', async (_name, body, field, code) => {
     const res = await select('bad-input', body);
