@@ -5,17 +5,25 @@
  *
  * Values that are only safe on a developer's machine (localhost URLs, dev secrets) are declared with
  * `devDefault`: they apply when NODE_ENV is not `production`, and in production the variable is required.
+ * Secrets are declared with `devSecret`: the same, and in production their public development value is
+ * refused even when set explicitly (a copied development environment must not start with known secrets).
  */
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 const DEV_DEFAULT = Symbol.for('rail.config.devDefault');
+const DEV_SECRET = Symbol.for('rail.config.devSecret');
 
-type WithDevDefault = TSchema & { [DEV_DEFAULT]?: unknown };
+type WithDevDefault = TSchema & { [DEV_DEFAULT]?: unknown; [DEV_SECRET]?: true };
 
 /** Marks a variable whose default is safe only outside production. */
 export function devDefault<T extends TSchema>(schema: T, value: Static<T>): T {
   return Object.assign(schema, { [DEV_DEFAULT]: value });
+}
+
+/** Marks a secret with a public development default: required in production, and never that default there. */
+export function devSecret<T extends TSchema>(schema: T, value: Static<T>): T {
+  return Object.assign(devDefault(schema, value), { [DEV_SECRET]: true as const });
 }
 
 export const NodeEnv = Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
@@ -82,6 +90,8 @@ export function loadConfig<P extends TProperties>(
   for (const [name, propSchema] of Object.entries(schema.properties) as [string, WithDevDefault][]) {
     const value = env[name];
     if (value !== undefined && value !== '') {
+      if (production && propSchema[DEV_SECRET] && value === String(propSchema[DEV_DEFAULT]))
+        problems.push(`${name} is the public development default; production needs a secret of its own`);
       raw[name] = value;
     } else if (propSchema[DEV_DEFAULT] !== undefined) {
       if (production) problems.push(`${name} is required in production (expected ${describe(propSchema)})`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, Type, baseConfigProperties, devDefault, loadConfig } from '@rail/config';
+import { ConfigError, Type, baseConfigProperties, devDefault, devSecret, loadConfig } from '@rail/config';
 
 const schema = Type.Object({
   ...baseConfigProperties,
@@ -35,6 +35,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig('svc', schema, { NODE_ENV: 'production' })).toThrow(/DATABASE_URL is required in production/);
     const config = loadConfig('svc', schema, { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' });
     expect(config.DATABASE_URL).toBe('postgres://db/x');
+  });
+
+  it("refuses a secret's public development value in production, even when set explicitly", () => {
+    const withSecret = Type.Object({
+      INTERNAL_API_TOKEN: devSecret(Type.String({ minLength: 16 }), 'dev-internal-token-change-me'),
+      REDIS_URL: devDefault(Type.String(), 'redis://127.0.0.1:6379'),
+    });
+    expect(loadConfig('svc', withSecret, {}).INTERNAL_API_TOKEN).toBe('dev-internal-token-change-me');
+    expect(() => loadConfig('svc', withSecret, { NODE_ENV: 'production', REDIS_URL: 'redis://r' })).toThrow(
+      /INTERNAL_API_TOKEN is required in production/,
+    );
+    expect(() =>
+      loadConfig('svc', withSecret, {
+        NODE_ENV: 'production',
+        REDIS_URL: 'redis://r',
+        INTERNAL_API_TOKEN: 'dev-internal-token-change-me',
+      }),
+    ).toThrow(/INTERNAL_API_TOKEN is the public development default; production needs a secret of its own/);
+    // A URL equal to its development default is a deployment choice, not a leaked secret.
+    const config = loadConfig('svc', withSecret, {
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      INTERNAL_API_TOKEN: 'a-per-deployment-secret-0123456789',
+    });
+    expect(config.INTERNAL_API_TOKEN).toBe('a-per-deployment-secret-0123456789');
   });
 
   it('rejects an out-of-range port', () => {

@@ -4,7 +4,7 @@
  * lives outside the database there) and with OTP_DEV_ECHO=true.
  */
 import { ACCESS_TOKEN_MAX_AGE_SECONDS } from '@rail/auth-verify';
-import { baseConfigProperties, ConfigError, devDefault, loadConfig, Type, type Env, type Static } from '@rail/config';
+import { baseConfigProperties, ConfigError, devDefault, devSecret, loadConfig, Type, type Env, type Static } from '@rail/config';
 
 export const AuthConfigSchema = Type.Object({
   ...baseConfigProperties,
@@ -45,7 +45,7 @@ export const AuthConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
   LOGIN_MAX_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }),
 
-  OTP_PEPPER: devDefault(
+  OTP_PEPPER: devSecret(
     Type.String({ minLength: 32, description: 'a secret of at least 32 characters' }),
     'development-otp-pepper-not-for-production!',
   ),

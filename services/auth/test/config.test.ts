@@ -71,6 +71,15 @@ describe('loadAuthConfig', () => {
       expect(found.some((p) => p.startsWith(`${name} is required`))).toBe(true);
   });
 
+  it('refuses the public development OTP_PEPPER in production, even when set explicitly', () => {
+    const env = {
+      ...production,
+      AUTH_PRIVATE_KEY_FILE: '/run/secrets/auth-key',
+      OTP_PEPPER: 'development-otp-pepper-not-for-production!',
+    };
+    expect(problems(env)).toEqual([expect.stringMatching(/^OTP_PEPPER is the public development default/)]);
+  });
+
   it('accepts a complete production configuration', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     expect(loadAuthConfig({ ...production, AUTH_PRIVATE_KEY: await exportPKCS8(privateKey) }).NODE_ENV).toBe('production');

@@ -1,5 +1,15 @@
 /** The booking service's configuration: validated once at start-up, frozen. */
-import { baseConfigProperties, ConfigError, devDefault, list, loadConfig, Type, type Env, type Static } from '@rail/config';
+import {
+  baseConfigProperties,
+  ConfigError,
+  devDefault,
+  devSecret,
+  list,
+  loadConfig,
+  Type,
+  type Env,
+  type Static,
+} from '@rail/config';
 
 export const BookingConfigSchema = Type.Object({
   ...baseConfigProperties,
@@ -16,7 +26,7 @@ export const BookingConfigSchema = Type.Object({
   AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
   AUTH_ISSUER: Type.String({ default: 'rail-auth' }),
   AUTH_AUDIENCE: Type.String({ default: 'rail' }),
-  OTP_PEPPER: devDefault(Type.String({ minLength: 16 }), 'dev-only-booking-otp-pepper-change-me'),
+  OTP_PEPPER: devSecret(Type.String({ minLength: 16 }), 'dev-only-booking-otp-pepper-change-me'),
   OTP_DEV_ECHO: Type.Boolean({ default: false }),
   HOLD_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 300 }),
   /** How often the expiry job and the Redis sweeper run. */

@@ -1,5 +1,5 @@
 /** The notification service's configuration, validated once at start-up. */
-import { Type, baseConfigProperties, devDefault, list, loadConfig, type Env } from '@rail/config';
+import { Type, baseConfigProperties, devDefault, devSecret, list, loadConfig, type Env } from '@rail/config';
 
 export const NotificationConfigSchema = Type.Object({
   ...baseConfigProperties,
@@ -15,9 +15,9 @@ export const NotificationConfigSchema = Type.Object({
   QUEUE_PREFIX: Type.String({ default: 'notification', pattern: '^[A-Za-z0-9._-]+$' }),
   CONSUMER_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
   /** Shared secret other services send as `x-internal-token` to the send endpoints. */
-  INTERNAL_API_TOKEN: devDefault(Type.String({ minLength: 16 }), 'dev-internal-token-change-me'),
+  INTERNAL_API_TOKEN: devSecret(Type.String({ minLength: 16 }), 'dev-internal-token-change-me'),
   /** Ed25519 private key seed (32 bytes, base64url) signing the e-ticket QR payload. */
-  TICKET_SIGNING_KEY: devDefault(
+  TICKET_SIGNING_KEY: devSecret(
     Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: '32 bytes, base64url' }),
     'ZGV2LW9ubHktdGlja2V0LXNpZ25pbmctc2VlZC0zMmI',
   ),
