@@ -1,7 +1,7 @@
 /**
- * The payment service process: config -> database (migrated) -> broker, outbox relay and consumers -> HTTP.
- * On SIGINT/SIGTERM the HTTP server drains first, then consumers finish in-flight events, the relay stops and
- * the broker and pool close.
+ * The payment service process: config -> database (migrated) -> broker, outbox relay and consumers -> HTTP,
+ * plus the periodic jobs (idempotency-key purge, reconciliation). On SIGINT/SIGTERM the HTTP server drains
+ * first, then the jobs stop, consumers finish in-flight events, the relay stops and the broker and pool close.
  */
 import { createPool, migrate } from '@rail/db';
 import { list } from '@rail/config';
@@ -16,6 +16,7 @@ import { loadPaymentConfig } from './config.js';
 import { allMigrationDirs } from './db/migrations-dir.js';
 import { startConsumers } from './events/consumers.js';
 import { MockPaymentProvider } from './provider/mock-provider.js';
+import { reconcile, reconciliationMetrics } from './use-cases/reconcile.js';
 
 const config = loadPaymentConfig();
 const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
@@ -23,7 +24,7 @@ const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
 try {
   await migrate(config.DATABASE_URL, allMigrationDirs, { log: (message) => logger.info(message) });
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'payment' });
-  const provider = new MockPaymentProvider({ latencyMs: config.PROVIDER_LATENCY_MS });
+  const provider = new MockPaymentProvider({ pool, latencyMs: config.PROVIDER_LATENCY_MS });
   const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
   const relay = startOutboxRelay({ pool, broker, logger });
   await startConsumers({ broker, pool, provider, logger, queuePrefix: config.QUEUE_PREFIX });
@@ -37,12 +38,13 @@ try {
     run: () => idempotencyKeys.purgeExpired(),
   });
 
+  const bookings = createHttpBookingClient({ baseUrl: config.BOOKING_SERVICE_URL, timeoutMs: config.BOOKING_SERVICE_TIMEOUT_MS });
   const app = await buildApp({
     logger,
     overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
     pool,
     provider,
-    bookings: createHttpBookingClient({ baseUrl: config.BOOKING_SERVICE_URL, timeoutMs: config.BOOKING_SERVICE_TIMEOUT_MS }),
+    bookings,
     auth: {
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
@@ -58,12 +60,23 @@ try {
     outbox: relay,
   });
 
+  // Payments against the provider's charges and the bookings; discrepancies as a metric and a log line.
+  const metrics = reconciliationMetrics(app.metricsRegistry);
+  const reconciliation = startPeriodicJob({
+    name: 'reconcile-payments',
+    intervalMs: 5 * 60_000,
+    jitterMs: 60_000,
+    logger,
+    run: () => reconcile({ pool, provider, bookings, logger, metrics }),
+  });
+
   await runServer(app, {
     port: config.PORT,
     host: config.HOST,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     onShutdown: async () => {
       await purgeKeys.stop();
+      await reconciliation.stop();
       await relay.stop();
       await broker.close();
       await pool.end();

@@ -10,7 +10,7 @@ import { createLogger } from '@rail/logger';
 import type { App } from '@rail/http';
 import { createTestIssuer, type TestIssuer } from '@rail/auth-verify/testing';
 import { buildApp } from '../src/app.js';
-import { createHttpBookingClient, type BookingForPayment } from '../src/clients/booking-client.js';
+import { createHttpBookingClient, type BookingClient, type BookingForPayment } from '../src/clients/booking-client.js';
 import { allMigrationDirs } from '../src/db/migrations-dir.js';
 import { MockPaymentProvider } from '../src/provider/mock-provider.js';
 
@@ -74,13 +74,15 @@ export interface Harness {
   /** A pending booking owned by `userId`, registered with the fake booking service. */
   addBooking(userId: string, overrides?: Partial<BookingForPayment>): BookingForPayment;
   authHeader(userId: string): Promise<{ authorization: string }>;
+  /** A fresh client of the fake booking service (its own breaker). */
+  createBookingClient(): BookingClient;
   close(): Promise<void>;
 }
 
 export async function createHarness(options: { providerLatencyMs?: number; bookingTimeoutMs?: number } = {}): Promise<Harness> {
   const db = await createTestDatabase('payment', allMigrationDirs);
   const pool = createPool(db.url, { max: 10 });
-  const provider = new MockPaymentProvider({ latencyMs: options.providerLatencyMs ?? 0 });
+  const provider = new MockPaymentProvider({ pool, latencyMs: options.providerLatencyMs ?? 0 });
   const bookingService = await startFakeBookingService();
   const issuer = await createTestIssuer();
   const app = await buildApp({
@@ -112,6 +114,7 @@ export async function createHarness(options: { providerLatencyMs?: number; booki
       bookingService.bookings.set(booking.bookingId, booking);
       return booking;
     },
+    createBookingClient: () => createHttpBookingClient({ baseUrl: bookingService.url, timeoutMs: 1_000 }),
     async authHeader(userId) {
       return { authorization: `Bearer ${await issuer.sign({ sub: userId })}` };
     },

@@ -101,7 +101,13 @@ describe('payment server process', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['0000_messaging_outbox', '0001_payments', '0002_idempotency_keys_replay']);
+      expect(rows.map((r) => r.name)).toEqual([
+        '0000_messaging_outbox',
+        '0001_payments',
+        '0002_idempotency_keys_replay',
+        '0003_mock_provider_ledger',
+        '0004_reconciliation',
+      ]);
 
       const userId = newUserId();
       const bookingId = '0b1c2d3e-4f50-4a61-8b72-839495a6b7c8';

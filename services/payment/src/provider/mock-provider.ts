@@ -4,12 +4,16 @@
  *   4000 0000 0000 9995 fails with a retryable provider error (provider_error); other cards succeed.
  * - bkash/nagad: 01700000002 is declined (insufficient_balance); 01700009995 fails with a retryable
  *   provider error; other numbers succeed.
- * It keeps a ledger: the same idempotency key returns the first result without a second charge, a refund
- * needs a captured charge and never exceeds it, and a network round trip is simulated.
+ * It keeps a durable ledger, as a real gateway does on its side: the tables mock_provider_charges and
+ * mock_provider_refunds (migration 0003), reached over the provider's own connections and transactions, never
+ * the caller's. The same idempotency key returns the first result without a second charge or refund; a refund
+ * needs a captured charge and never exceeds it; all of it survives a restart of the payment service (a new
+ * provider instance on the same database). A network round trip is simulated.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChargeRequest, ChargeResult, PaymentProvider, RefundRequest, RefundResult } from './provider.js';
+import { withTransaction, type Pool } from '@rail/db';
+import type { ChargeRequest, ChargeResult, PaymentProvider, RefundRequest, RefundResult, SettledCharge } from './provider.js';
 import { ProviderError } from './provider.js';
 
 export const TEST_CARDS = {
@@ -23,13 +27,6 @@ export const TEST_WALLETS = {
   providerError: '01700009995',
 } as const;
 
-interface Charge {
-  reference: string;
-  merchantReference: string;
-  amount: number;
-  refunded: number;
-}
-
 export interface LedgerEntry {
   type: 'charge' | 'refund';
   /** The provider's charge reference. */
@@ -40,66 +37,123 @@ export interface LedgerEntry {
 }
 
 export interface MockProviderOptions {
+  /** The database holding the provider's tables (payment_db in this system). */
+  pool: Pool;
   latencyMs?: number;
 }
 
-export class MockPaymentProvider implements PaymentProvider {
-  private readonly latencyMs: number;
-  private readonly chargeResults = new Map<string, ChargeResult>();
-  private readonly charges = new Map<string, Charge>();
-  private readonly refunds = new Map<string, RefundResult>();
-  /** Money actually moved, for reconciliation (and tests proving nothing is charged twice). */
-  readonly ledger: LedgerEntry[] = [];
+interface ChargeRow {
+  reference: string;
+  merchant_reference: string;
+  amount: number;
+  refunded: number;
+  created_at: Date;
+}
 
-  constructor(options: MockProviderOptions = {}) {
+export class MockPaymentProvider implements PaymentProvider {
+  private readonly pool: Pool;
+  private readonly latencyMs: number;
+
+  constructor(options: MockProviderOptions) {
+    this.pool = options.pool;
     this.latencyMs = options.latencyMs ?? 0;
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     await this.roundTrip();
-    const previous = this.chargeResults.get(request.idempotencyKey);
+    const previous = await this.chargeResult(request.idempotencyKey);
     if (previous) return previous;
 
     const result = this.decide(request);
-    this.chargeResults.set(request.idempotencyKey, result);
-    if (result.outcome === 'succeeded') {
-      const charge = {
-        reference: result.providerReference,
-        merchantReference: request.reference,
-        amount: request.amount,
-        refunded: 0,
-      };
-      this.charges.set(charge.reference, charge);
-      this.ledger.push({
-        type: 'charge',
-        reference: charge.reference,
-        merchantReference: charge.merchantReference,
-        amount: request.amount,
-      });
-    }
-    return result;
+    const reference = result.outcome === 'error' ? null : result.providerReference;
+    const { rows } = await this.pool.query<{ result: ChargeResult }>(
+      `INSERT INTO mock_provider_charges (idempotency_key, outcome, result, reference, merchant_reference, amount)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING result`,
+      [request.idempotencyKey, result.outcome, JSON.stringify(result), reference, request.reference, request.amount],
+    );
+    if (rows[0]) return rows[0].result;
+    // A concurrent request with the same key won: its answer is the answer.
+    const winner = await this.chargeResult(request.idempotencyKey);
+    if (!winner) throw new ProviderError(`charge ${request.idempotencyKey} vanished`, true);
+    return winner;
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     await this.roundTrip();
-    const previous = this.refunds.get(request.idempotencyKey);
-    if (previous) return previous;
-
-    const charge = this.charges.get(request.chargeReference);
-    if (!charge) throw new ProviderError(`No captured charge ${request.chargeReference}`, false);
-    if (request.amount <= 0 || charge.refunded + request.amount > charge.amount) {
-      throw new ProviderError(`Refund of ${request.amount} exceeds the refundable amount of ${charge.reference}`, false);
-    }
-    charge.refunded += request.amount;
-    const result = { providerReference: `re_${randomUUID()}` };
-    this.refunds.set(request.idempotencyKey, result);
-    this.ledger.push({
-      type: 'refund',
-      reference: charge.reference,
-      merchantReference: charge.merchantReference,
-      amount: request.amount,
+    return withTransaction(this.pool, async (db) => {
+      // The charge row is the lock: refunds of one charge are decided one at a time.
+      const charge = await db.query<ChargeRow>(
+        `SELECT reference, merchant_reference, amount, refunded, created_at FROM mock_provider_charges
+         WHERE reference = $1 AND outcome = 'succeeded' FOR UPDATE`,
+        [request.chargeReference],
+      );
+      const previous = await db.query<{ reference: string; charge_reference: string }>(
+        'SELECT reference, charge_reference FROM mock_provider_refunds WHERE idempotency_key = $1',
+        [request.idempotencyKey],
+      );
+      if (previous.rows[0]) {
+        if (previous.rows[0].charge_reference !== request.chargeReference) {
+          throw new ProviderError(`Refund key ${request.idempotencyKey} was used for another charge`, false);
+        }
+        return { providerReference: previous.rows[0].reference };
+      }
+      const captured = charge.rows[0];
+      if (!captured) throw new ProviderError(`No captured charge ${request.chargeReference}`, false);
+      if (request.amount <= 0 || captured.refunded + request.amount > captured.amount) {
+        throw new ProviderError(`Refund of ${request.amount} exceeds the refundable amount of ${captured.reference}`, false);
+      }
+      const result = { providerReference: `re_${randomUUID()}` };
+      await db.query(
+        'INSERT INTO mock_provider_refunds (idempotency_key, charge_reference, amount, reference) VALUES ($1, $2, $3, $4)',
+        [request.idempotencyKey, captured.reference, request.amount, result.providerReference],
+      );
+      await db.query('UPDATE mock_provider_charges SET refunded = refunded + $2 WHERE reference = $1', [
+        captured.reference,
+        request.amount,
+      ]);
+      return result;
     });
-    return result;
+  }
+
+  async capturedCharges(from: Date, to: Date): Promise<SettledCharge[]> {
+    const { rows } = await this.pool.query<ChargeRow>(
+      `SELECT reference, merchant_reference, amount, refunded, created_at FROM mock_provider_charges
+       WHERE outcome = 'succeeded' AND created_at >= $1 AND created_at < $2 ORDER BY created_at`,
+      [from, to],
+    );
+    return rows.map((r) => ({
+      reference: r.reference,
+      merchantReference: r.merchant_reference,
+      amount: r.amount,
+      refunded: r.refunded,
+      capturedAt: r.created_at,
+    }));
+  }
+
+  /** Money actually moved, oldest first (for tests proving nothing is charged or refunded twice). */
+  async ledger(merchantReference?: string): Promise<LedgerEntry[]> {
+    const { rows } = await this.pool.query<LedgerEntry>(
+      `SELECT type, reference, "merchantReference", amount FROM (
+         SELECT 'charge' AS type, reference, merchant_reference AS "merchantReference", amount, created_at
+         FROM mock_provider_charges WHERE outcome = 'succeeded'
+         UNION ALL
+         SELECT 'refund', r.charge_reference, c.merchant_reference, r.amount, r.created_at
+         FROM mock_provider_refunds r JOIN mock_provider_charges c ON c.reference = r.charge_reference
+       ) moved
+       WHERE $1::text IS NULL OR "merchantReference" = $1
+       ORDER BY created_at`,
+      [merchantReference ?? null],
+    );
+    return rows;
+  }
+
+  private async chargeResult(idempotencyKey: string): Promise<ChargeResult | null> {
+    const { rows } = await this.pool.query<{ result: ChargeResult }>(
+      'SELECT result FROM mock_provider_charges WHERE idempotency_key = $1',
+      [idempotencyKey],
+    );
+    return rows[0]?.result ?? null;
   }
 
   private decide(request: ChargeRequest): ChargeResult {

@@ -39,8 +39,22 @@ export class ProviderError extends Error {
   }
 }
 
+/** One captured charge as the provider's settlement report lists it (what reconciliation compares against). */
+export interface SettledCharge {
+  /** The provider's charge reference (payments.provider_reference). */
+  reference: string;
+  /** The merchant's reference given with the charge (the booking id). */
+  merchantReference: string;
+  amount: number;
+  /** Refunded so far. */
+  refunded: number;
+  capturedAt: Date;
+}
+
 export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<ChargeResult>;
   /** Throws ProviderError when the refund cannot be made (retryable or not). */
   refund(request: RefundRequest): Promise<RefundResult>;
+  /** Captured charges between the two instants (oldest first), as a gateway's settlement report gives them. */
+  capturedCharges(from: Date, to: Date): Promise<SettledCharge[]>;
 }

@@ -129,7 +129,7 @@ describe('payment events over RabbitMQ', () => {
     await relay.flush();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seenOf('payment.refunded', paymentId)).toHaveLength(1);
-    expect(h.provider.ledger.filter((e) => e.type === 'refund' && e.merchantReference === booking.bookingId)).toHaveLength(1);
+    expect((await h.provider.ledger(booking.bookingId)).filter((e) => e.type === 'refund')).toHaveLength(1);
     const { rows } = await h.pool.query('SELECT status FROM payments WHERE id = $1', [paymentId]);
     expect(rows[0].status).toBe('REFUNDED');
   });

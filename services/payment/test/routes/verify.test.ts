@@ -53,9 +53,9 @@ async function outboxFor(paymentId: string) {
   return rows;
 }
 
-function chargesFor(bookingId: string): number {
+async function chargesFor(bookingId: string): Promise<number> {
   // The provider ledger is the money that moved; the booking id is the charge's reference.
-  return h.provider.ledger.filter((e) => e.type === 'charge' && e.merchantReference === bookingId).length;
+  return (await h.provider.ledger(bookingId)).filter((e) => e.type === 'charge').length;
 }
 
 describe('POST /api/payments/verify: provider outcomes', () => {
@@ -78,7 +78,7 @@ describe('POST /api/payments/verify: provider outcomes', () => {
     expect(Value.Check(EventEnvelopeBase, envelope)).toBe(true);
     expect(Value.Check(EventData['payment.succeeded'], envelope.data)).toBe(true);
     expect(envelope.data).toMatchObject({ paymentId, bookingId, userId, amount: 1_500, method: 'card' });
-    expect(chargesFor(bookingId)).toBe(1);
+    expect(await chargesFor(bookingId)).toBe(1);
   });
 
   it('succeeds with any other Luhn-valid card (mastercard)', async () => {
@@ -94,7 +94,7 @@ describe('POST /api/payments/verify: provider outcomes', () => {
     const declined = await verify(userId, { paymentId, ...VALID_CARD, cardNumber: '4000 0000 0000 0002' });
     expect(declined.statusCode).toBe(200);
     expect(declined.json()).toEqual({ paymentId, status: 'FAILED', reason: 'card_declined', retryable: false });
-    expect(chargesFor(bookingId)).toBe(0);
+    expect(await chargesFor(bookingId)).toBe(0);
 
     // Initiating again returns the same payment, which takes another instrument.
     const again = await h.app.inject({
@@ -120,7 +120,7 @@ describe('POST /api/payments/verify: provider outcomes', () => {
       { attempt_no: 1, outcome: 'declined', reason: 'card_declined', card_last4: '0002' },
       { attempt_no: 2, outcome: 'succeeded', reason: null, card_last4: '4242' },
     ]);
-    expect(chargesFor(bookingId)).toBe(1);
+    expect(await chargesFor(bookingId)).toBe(1);
   });
 
   it('fails 4000 0000 0000 9995 with a retryable provider error, and a retry can succeed', async () => {
@@ -190,7 +190,7 @@ describe('POST /api/payments/verify: input and access', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe(code);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
-    expect(chargesFor(bookingId)).toBe(0);
+    expect(await chargesFor(bookingId)).toBe(0);
     const { rows } = await h.pool.query('SELECT status, attempts FROM payments WHERE id = $1', [paymentId]);
     expect(rows[0]).toEqual({ status: 'INITIATED', attempts: 0 });
   });
@@ -207,7 +207,7 @@ describe('POST /api/payments/verify: input and access', () => {
     expect(stranger.statusCode).toBe(404);
     expect(stranger.json().code).toBe('PAYMENT_NOT_FOUND');
     expect((await verify(newUserId(), { paymentId: randomUUID(), ...VALID_CARD })).statusCode).toBe(404);
-    expect(chargesFor(bookingId)).toBe(0);
+    expect(await chargesFor(bookingId)).toBe(0);
   });
 
   it('answers 401 without a token', async () => {
@@ -236,7 +236,7 @@ describe('POST /api/payments/verify: never twice', () => {
     const second = await verify(userId, { paymentId, ...VALID_CARD, cardNumber: '5555555555554444' });
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual(first.json());
-    expect(chargesFor(bookingId)).toBe(1);
+    expect(await chargesFor(bookingId)).toBe(1);
     expect((await outboxFor(paymentId)).map((e) => e.type)).toEqual(['payment.succeeded']);
   });
 
@@ -245,7 +245,7 @@ describe('POST /api/payments/verify: never twice', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => verify(userId, { paymentId, ...VALID_CARD })));
     expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(answers.map((r) => r.json())).toEqual(Array.from({ length: 6 }, () => ({ paymentId, status: 'SUCCEEDED' })));
-    expect(chargesFor(bookingId)).toBe(1);
+    expect(await chargesFor(bookingId)).toBe(1);
     const { rows } = await h.pool.query('SELECT count(*)::int AS n FROM payment_attempts WHERE payment_id = $1', [paymentId]);
     expect(rows[0].n).toBe(1);
     expect((await outboxFor(paymentId)).map((e) => e.type)).toEqual(['payment.succeeded']);
@@ -280,7 +280,7 @@ describe('POST /api/payments/verify: Idempotency-Key', () => {
     const reused = await verify(userId, { paymentId, ...VALID_CARD }, { 'idempotency-key': key });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(chargesFor(bookingId)).toBe(0);
+    expect(await chargesFor(bookingId)).toBe(0);
   });
 
   it('scopes keys per user and never stores the card number with the key', async () => {
@@ -307,7 +307,7 @@ describe('POST /api/payments/verify: Idempotency-Key', () => {
     );
     expect(answers.map((r) => r.json())).toEqual(Array.from({ length: 4 }, () => ({ paymentId, status: 'SUCCEEDED' })));
     expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(3);
-    expect(chargesFor(bookingId)).toBe(1);
+    expect(await chargesFor(bookingId)).toBe(1);
   });
 
   it('answers 400 for a malformed key', async () => {

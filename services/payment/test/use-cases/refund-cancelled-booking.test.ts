@@ -9,7 +9,8 @@ import { withTransaction } from '@rail/db';
 import { buildEnvelope } from '@rail/messaging';
 import { EventData, type EventDataOf } from '@rail/contracts/events';
 import { refundCancelledBooking, type RefundOutcome } from '../../src/use-cases/refund-cancelled-booking.js';
-import { ProviderError } from '../../src/provider/provider.js';
+import { MockPaymentProvider } from '../../src/provider/mock-provider.js';
+import { ProviderError, type PaymentProvider } from '../../src/provider/provider.js';
 import { createHarness, logger, newUserId, type Harness } from '../helpers.js';
 
 let h: Harness;
@@ -50,15 +51,27 @@ function cancelled(
   });
 }
 
-function handle(event: ReturnType<typeof cancelled>): Promise<RefundOutcome> {
-  return withTransaction(h.pool, (db) => refundCancelledBooking({ provider: h.provider, logger }, event, db));
+function handle(event: ReturnType<typeof cancelled>, provider: PaymentProvider = h.provider): Promise<RefundOutcome> {
+  return withTransaction(h.pool, (db) => refundCancelledBooking({ provider, logger }, event, db));
 }
 
-function refundsInLedger(bookingId: string): number {
-  return h.provider.ledger.filter((e) => e.type === 'refund' && e.merchantReference === bookingId).length;
+async function refundsInLedger(bookingId: string): Promise<number> {
+  return (await h.provider.ledger(bookingId)).filter((e) => e.type === 'refund').length;
 }
 
 describe('refundCancelledBooking', () => {
+  it('refunds after a payment-service restart: a new provider instance on the same database finds the charge', async () => {
+    const p = await paidPayment();
+    const restarted = new MockPaymentProvider({ pool: h.pool });
+    expect(await handle(cancelled(p), restarted)).toBe('refunded');
+    const { rows } = await h.pool.query('SELECT status FROM payments WHERE id = $1', [p.paymentId]);
+    expect(rows[0].status).toBe('REFUNDED');
+    expect((await restarted.ledger(p.bookingId)).map((e) => e.type)).toEqual(['charge', 'refund']);
+    // A redelivery to yet another instance refunds nothing more.
+    expect(await handle(cancelled(p), new MockPaymentProvider({ pool: h.pool }))).toBe('already-refunded');
+    expect(await refundsInLedger(p.bookingId)).toBe(1);
+  });
+
   it('refunds a succeeded payment once and enqueues payment.refunded with the contact from the event', async () => {
     const p = await paidPayment();
     expect(await handle(cancelled(p))).toBe('refunded');
@@ -84,7 +97,7 @@ describe('refundCancelledBooking', () => {
       reason: 'cancelled_by_user',
       contact: { phone: '+8801712345678', email: 'rahim@example.com', name: 'Rahim' },
     });
-    expect(refundsInLedger(p.bookingId)).toBe(1);
+    expect(await refundsInLedger(p.bookingId)).toBe(1);
 
     const view = await h.app.inject({
       method: 'GET',
@@ -100,7 +113,7 @@ describe('refundCancelledBooking', () => {
     const outcomes = await Promise.all([handle(event), handle(event), handle(cancelled(p)), handle(cancelled(p))]);
     expect(outcomes.filter((o) => o === 'refunded')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'already-refunded')).toHaveLength(3);
-    expect(refundsInLedger(p.bookingId)).toBe(1);
+    expect(await refundsInLedger(p.bookingId)).toBe(1);
     const { rows } = await h.pool.query(
       "SELECT count(*)::int AS n FROM outbox WHERE type = 'payment.refunded' AND envelope->'data'->>'paymentId' = $1",
       [p.paymentId],
@@ -111,15 +124,15 @@ describe('refundCancelledBooking', () => {
   it('refunds no more than was paid, and only what the cancellation grants', async () => {
     const over = await paidPayment();
     await handle(cancelled(over, { refundAmount: 5_000 }));
-    expect(h.provider.ledger.find((e) => e.type === 'refund' && e.merchantReference === over.bookingId)?.amount).toBe(900);
+    expect((await h.provider.ledger(over.bookingId)).find((e) => e.type === 'refund')?.amount).toBe(900);
 
     const partial = await paidPayment();
     await handle(cancelled(partial, { refundAmount: 600 }));
-    expect(h.provider.ledger.find((e) => e.type === 'refund' && e.merchantReference === partial.bookingId)?.amount).toBe(600);
+    expect((await h.provider.ledger(partial.bookingId)).find((e) => e.type === 'refund')?.amount).toBe(600);
 
     const none = await paidPayment();
     expect(await handle(cancelled(none, { refundAmount: 0 }))).toBe('nothing-to-refund');
-    expect(refundsInLedger(none.bookingId)).toBe(0);
+    expect(await refundsInLedger(none.bookingId)).toBe(0);
   });
 
   it('ignores cancellations without a payment, of unknown payments, and of payments never captured', async () => {
@@ -141,6 +154,7 @@ describe('refundCancelledBooking', () => {
     const p = await paidPayment();
     const failing = {
       charge: h.provider.charge.bind(h.provider),
+      capturedCharges: h.provider.capturedCharges.bind(h.provider),
       refund: async () => {
         throw new ProviderError('provider timeout', true);
       },
