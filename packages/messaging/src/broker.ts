@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { EVENTS_EXCHANGE, type EventEnvelope, type EventType } from '@rail/contracts/events';
 import { withTransaction, type Pool, type PoolClient } from '@rail/db';
+import { AppError } from '@rail/errors';
 import type { Logger } from '@rail/logger';
 import { ManagedChannel, publishConfirmed } from './channel.js';
 import { assertEnvelope, isEventType, parseEnvelope } from './envelope.js';
@@ -124,9 +125,10 @@ export interface Broker {
   isConnected(): boolean;
 }
 
-export class BrokerUnavailableError extends Error {
+/** The broker cannot be reached: the shared 503 DEPENDENCY_UNAVAILABLE with Retry-After, never a 500. */
+export class BrokerUnavailableError extends AppError {
   constructor(message = 'message broker unavailable') {
-    super(message);
+    super(503, 'DEPENDENCY_UNAVAILABLE', message, { retryAfter: 2 });
     this.name = 'BrokerUnavailableError';
   }
 }
@@ -158,7 +160,11 @@ export function createBroker(options: BrokerOptions): Broker {
     reconnectTimeInSeconds: options.reconnectSeconds ?? 1,
     connectionOptions: { clientProperties: { connection_name: options.service } },
   });
-  manager.on('connect', () => log.info('connected to the message broker'));
+  let everConnected = false;
+  manager.on('connect', () => {
+    everConnected = true;
+    log.info('connected to the message broker');
+  });
   manager.on('disconnect', ({ err }) => log.warn({ err: err?.message }, 'disconnected from the message broker'));
   manager.on('connectFailed', ({ err }) => log.debug({ err: err?.message }, 'broker connection attempt failed'));
 
@@ -168,8 +174,26 @@ export function createBroker(options: BrokerOptions): Broker {
   const publisher = new ManagedChannel(manager, `${options.service}:publisher`, assertExchange, log);
   publisher.start().catch((err: unknown) => log.error({ err }, 'publisher channel setup failed'));
 
-  const consumers: Array<{ stop(timeoutMs: number): Promise<void> }> = [];
+  const consumers: Array<{ readonly queue: string; stop(timeoutMs: number): Promise<void> }> = [];
   let closed = false;
+
+  // Dead-letter depth for /metrics: a passive queue.declare per consumer's DLQ on a channel of its own, at scrape time.
+  const stats = options.metricsRegistry
+    ? new ManagedChannel(manager, `${options.service}:stats`, async () => undefined, log)
+    : undefined;
+  stats?.start().catch(() => undefined);
+  const readDeadLetterDepths = async (): Promise<Array<{ queue: string; messages: number }>> => {
+    const channel = stats?.current;
+    if (!channel) return [];
+    const depths = await Promise.all(
+      consumers.map(async ({ queue }) => {
+        const reply = await withTimeout(channel.checkQueue(deadLetterQueueName(queue)), 1_000).catch(() => undefined);
+        return reply ? [{ queue, messages: reply.messageCount }] : [];
+      }),
+    );
+    return depths.flat();
+  };
+  if (stats) metrics.deadLetterSources.add(readDeadLetterDepths);
 
   async function publish(envelope: EventEnvelope, headers: EventHeaders = {}): Promise<void> {
     try {
@@ -178,7 +202,10 @@ export function createBroker(options: BrokerOptions): Broker {
       metrics.published.inc({ type: String((envelope as { type?: unknown }).type), outcome: 'invalid' });
       throw err;
     }
-    const channel = closed ? undefined : await publisher.waitFor(publishTimeoutMs);
+    // Before the first connection a publish waits for it (start-up); once connected, a publish while the broker
+    // is down fails at once (the outbox keeps the event and its relay retries).
+    const down = closed || (everConnected && !manager.isConnected());
+    const channel = down ? undefined : await publisher.waitFor(publishTimeoutMs);
     if (!channel) {
       metrics.published.inc({ type: envelope.type, outcome: 'failed' });
       throw new BrokerUnavailableError();
@@ -234,7 +261,9 @@ export function createBroker(options: BrokerOptions): Broker {
     async close() {
       if (closed) return;
       closed = true;
+      metrics.deadLetterSources.delete(readDeadLetterDepths);
       await Promise.all(consumers.map((c) => c.stop(closeTimeoutMs)));
+      await stats?.close();
       await publisher.close();
       await manager.close().catch(() => undefined);
     },
@@ -243,8 +272,19 @@ export function createBroker(options: BrokerOptions): Broker {
 
 type Outcome = 'handled' | 'duplicate' | 'busy';
 
+/** Rejects after `ms` (the promise itself is left to settle). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 class Consumer<T extends EventType> {
-  private readonly queue: string;
+  readonly queue: string;
   private readonly events: Set<string>;
   private readonly delays: number[];
   private readonly maxAttempts: number;

@@ -28,6 +28,13 @@ export {
   type TransactionalConsumeContext,
   type TransactionalConsumeOptions,
 } from './broker.js';
+export {
+  replayDeadLetters,
+  HEADER_REPLAYED,
+  type DeadLetter,
+  type ReplayDeadLettersOptions,
+  type ReplayDeadLettersResult,
+} from './dead-letters.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { assertEnvelope, parseEnvelope } from './envelope.js';
 export { HEADER_ATTEMPT, HEADER_REQUEST_ID, HEADER_TRACEPARENT } from './headers.js';
