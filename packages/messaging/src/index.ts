@@ -9,6 +9,8 @@ export {
   assertEventData,
   EventContractError,
   outboxMigrationsDir,
+  outboxInsert,
+  type OutboxInsert,
   type EventHeaders,
 } from './outbox.js';
 export {

@@ -125,10 +125,14 @@ function heldEntry(hold: NewHold, expiresAtMs: number): BookingEntry {
   };
 }
 
-/** One transaction: make room by expiring overdue overlapping holds (when `expireStaleAsOf` is set), then insert. */
+/**
+ * Writes the hold. Usually one statement (atomic by itself, no transaction round trips); when overdue overlapping
+ * holds must first be expired to make room (`expireStaleAsOf`), both in one transaction.
+ */
 async function persistHold(deps: BookingDeps, hold: NewHold, expiresAt: Date, expireStaleAsOf: Date | null): Promise<void> {
+  if (!expireStaleAsOf) return insertHold(deps.pool, hold, expiresAt);
   await withTransaction(deps.pool, async (client) => {
-    if (expireStaleAsOf) await expireOverlapping(client, hold, expireStaleAsOf);
+    await expireOverlapping(client, hold, expireStaleAsOf);
     await insertHold(client, hold, expiresAt);
   });
 }
