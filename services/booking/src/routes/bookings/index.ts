@@ -31,14 +31,19 @@ const security = [{ bearer: [] }];
 
 export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = async (app, { deps }) => {
   // Every POST takes an Idempotency-Key (per user): a retry replays the first answer instead of acting twice.
-  const idem = idempotencyHooks({
-    store: redisIdempotencyStore(deps.redis, { prefix: deps.seats.prefix }),
-    owner: (request) => request.user?.id,
-  });
+  const store = redisIdempotencyStore(deps.redis, { prefix: deps.seats.prefix });
+  const idem = idempotencyHooks({ store, owner: (request) => request.user?.id });
+  // Confirm and verify-otp are safe to repeat by the booking's own state in PostgreSQL (confirm acts on a HELD
+  // booking under a row lock with a capped number of OTP sends; a verified booking refuses a second verify), so
+  // with Redis down they run without their key instead of failing (@rail/idempotency whenStoreUnavailable).
+  const idemByState = idempotencyHooks({ store, owner: (request) => request.user?.id, whenStoreUnavailable: 'proceed' });
   // Per-account budgets (verified user id, shared by every replica), as the gateway's per-user zones were.
   const limit = createUserRateLimit({ redis: deps.redis, keyPrefix: `${deps.seats.prefix}rate-limit:` });
   const signedIn = (budget: keyof typeof USER_BUDGETS) => ({ onRequest: [app.authenticate, limit(USER_BUDGETS[budget])] });
-  const post = (budget: keyof typeof USER_BUDGETS) => ({ ...signedIn(budget), ...idem });
+  const post = (budget: keyof typeof USER_BUDGETS, hooks = idem) => ({ ...signedIn(budget), ...hooks });
+  // Completing what a traveller already started (holds exist, a payment may follow) is refused for load only
+  // when the process is far more overloaded than for new holds (packages/http/src/overload.ts).
+  const finish = { config: { overload: 'finish' as const } };
 
   app.post(
     '/seats/select',
@@ -58,7 +63,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.post(
     '/seats/confirm',
     {
-      ...post('api'),
+      ...post('api', idemByState),
+      ...finish,
       schema: {
         summary: 'Record passengers and send the booking OTP',
         security,
@@ -73,7 +79,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.post(
     '/:id/verify-otp',
     {
-      ...post('strict'),
+      ...post('strict', idemByState),
+      ...finish,
       schema: {
         summary: 'Verify the booking OTP: the booking then awaits payment',
         security,
@@ -90,6 +97,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     '/:id',
     {
       ...signedIn('api'),
+      ...finish,
       schema: {
         summary: 'One of my bookings',
         security,
@@ -118,6 +126,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     '/:id',
     {
       ...signedIn('api'),
+      ...finish,
       schema: {
         summary: 'Release a hold at once, or cancel a confirmed booking with a refund',
         security,
