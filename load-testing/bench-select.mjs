@@ -451,13 +451,13 @@ const lines = [
     .join(', ')}, postgres backends ${results.idle.groups.postgres.cpuMs}.`,
 ];
 for (const [key, p] of Object.entries(results.profiles)) {
-  const kernelMs = V[key].cpu.processesMs[V[key].serving];
+  const kernelMs = V[key].cpu.mainThreadMs[V[key].serving];
   lines.push(
     '',
-    profileMarkdown(`profile: ${V[key].label} (${p.file.slice(root.length)})`, p.summary),
+    profileMarkdown(`profile: ${V[key].label} (${p.file.slice(root.length)})`, p.summary, V[key].total),
     '',
-    `Kernel CPU of the profiled process in the same window: ${kernelMs} ms (the profile's "busy" is sampled wall time: ` +
-      'on a shared machine it also holds moments the thread was runnable but preempted, mostly inside system calls like writev).',
+    `Kernel CPU of the profiled main thread in the same window: ${kernelMs} ms (the profile's "busy" is sampled wall ` +
+      'time: on a shared machine it also holds moments the thread was runnable but preempted, mostly inside system calls like writev).',
   );
 }
 saveResult('bench-select', { options: values, runId, results }, lines.join('\n'));

@@ -1,9 +1,15 @@
 // Top self-time functions of a V8 .cpuprofile (from `node --cpu-prof` or load-testing/bench/profiler.mjs), and the
 // same self time summed by kind of work (JSON, logging, metrics, auth verify, Redis client, pg client, Fastify,
 // Node's HTTP/net stack, our code, ...), so a profile answers "where does a request's CPU go" in a few lines.
+// A native function counts for the kind of its nearest caller with a script (writev under net.Socket: Node
+// http/net; a WebCrypto job under node:internal/crypto: Node crypto, which in booking is jose's signature check).
 // Written here rather than taken from npm: the viewers there (cpupro, speedscope, DevTools) are interactive, and
 // the grouping below is this project's own.
-// Usage: node load-testing/bench/cpuprofile-top.mjs <file.cpuprofile> [--top 15] [--json]
+// Usage: node load-testing/bench/cpuprofile-top.mjs <file.cpuprofile> [--top 15] [--requests N] [--json]
+// (--requests: how many requests the profile's window served, for a µs-per-request column.)
+// Caveat: V8 samples the thread's stack on a timer, whether the thread is on a CPU or not; on a busy machine a
+// thread preempted inside a system call (writev, above all) is still counted there. Set the profile's busy time
+// against the kernel's CPU figure of the same thread (bench-select prints both) before reading shares as CPU.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +98,19 @@ function shortUrl(url) {
 /** Self time per function and per category of one profile. */
 export function summarizeProfile(profile, top = 15) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  // A native function (no script: writev, JSON.stringify, a WebCrypto job's run) is work done for whoever called
+  // it: it takes the kind of its nearest caller that has a script.
+  const kindOf = (id) => {
+    const f = byId.get(id).callFrame;
+    if (f.url || f.functionName.startsWith('(')) return categoryOf(f);
+    for (let p = parentOf.get(id); p !== undefined; p = parentOf.get(p)) {
+      const pf = byId.get(p).callFrame;
+      if (pf.url) return categoryOf(pf);
+    }
+    return categoryOf(f);
+  };
   const self = new Map(); // node id -> us
   const { samples, timeDeltas } = profile;
   for (let i = 0; i < samples.length; i++) {
@@ -105,8 +124,8 @@ export function summarizeProfile(profile, top = 15) {
   for (const [id, us] of self) {
     const f = byId.get(id).callFrame;
     const url = shortUrl(f.url);
-    const key = `${f.functionName || '(anonymous)'}|${url}|${f.lineNumber}`;
-    const cat = categoryOf(f);
+    const key = `${f.functionName || '(anonymous)'}|${url}|${f.lineNumber}|${kindOf(id)}`;
+    const cat = kindOf(id);
     const entry = fns.get(key) ?? {
       function: f.functionName || '(anonymous)',
       where: url ? `${url}:${f.lineNumber + 1}` : '(native)',
@@ -137,19 +156,24 @@ export function summarizeProfile(profile, top = 15) {
   };
 }
 
-export function profileMarkdown(title, s) {
+/** `requests`: how many requests the profiled window served, for a µs-per-request column. */
+export function profileMarkdown(title, s, requests) {
+  const per = (ms) => (requests ? ` ${((ms * 1000) / requests).toFixed(1)} |` : '');
+  const perHead = requests ? ' µs/request |' : '';
+  const perRule = requests ? '---:|' : '';
   const lines = [
     `#### ${title}`,
     '',
-    `${s.totalMs} ms profiled, ${s.idleShare} % idle; shares below are of the ${s.busyMs} ms busy.`,
+    `${s.totalMs} ms profiled, ${s.idleShare} % idle; shares below are of the ${s.busyMs} ms busy` +
+      (requests ? `, per request over ${requests} requests.` : '.'),
     '',
-    '| kind of work | ms | % of busy |',
-    '|---|---:|---:|',
-    ...s.categories.map((c) => `| ${c.category} | ${c.ms} | ${c.busyShare} |`),
+    `| kind of work | ms | % of busy |${perHead}`,
+    `|---|---:|---:|${perRule}`,
+    ...s.categories.map((c) => `| ${c.category} | ${c.ms} | ${c.busyShare} |${per(c.ms)}`),
     '',
-    '| # | self-time function | where | kind | ms | % of busy |',
-    '|---:|---|---|---|---:|---:|',
-    ...s.top.map((e, i) => `| ${i + 1} | ${e.function} | ${e.where} | ${e.category} | ${e.ms} | ${e.busyShare} |`),
+    `| # | self-time function | where | kind | ms | % of busy |${perHead}`,
+    `|---:|---|---|---|---:|---:|${perRule}`,
+    ...s.top.map((e, i) => `| ${i + 1} | ${e.function} | ${e.where} | ${e.category} | ${e.ms} | ${e.busyShare} |${per(e.ms)}`),
   ];
   return lines.join('\n');
 }
@@ -157,7 +181,11 @@ export function profileMarkdown(title, s) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '15' }, json: { type: 'boolean', default: false } },
+    options: {
+      top: { type: 'string', default: '15' },
+      requests: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length === 0) {
     console.error('usage: node load-testing/bench/cpuprofile-top.mjs <file.cpuprofile>... [--top 15] [--json]');
@@ -165,6 +193,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   for (const file of positionals) {
     const s = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), Number(values.top));
-    console.log(values.json ? JSON.stringify(s, null, 1) : `${profileMarkdown(file, s)}\n`);
+    const requests = values.requests ? Number(values.requests) : undefined;
+    console.log(values.json ? JSON.stringify(s, null, 1) : `${profileMarkdown(file, s, requests)}\n`);
   }
 }
