@@ -58,12 +58,19 @@ const CATEGORIES = [
         f.url,
       ),
   ],
+  // AsyncLocalStorage (the request context @rail/service-client keeps for outgoing calls) hooks every promise on Node 20.
+  [
+    'async context (async_hooks)',
+    (f) =>
+      /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage)/.test(f.url) ||
+      /packages\/service-client\/src\/context/.test(f.url),
+  ],
   ['our code', (f) => /\/(services|packages)\//.test(f.url) && !f.url.includes('node_modules')],
   ['tsx loader', (f) => /\/(tsx|esbuild|get-tsconfig)\//.test(f.url)],
   [
     'Node http/net/streams',
     (f) =>
-      /^node:(_http|http|net|stream|internal\/streams|internal\/http|internal\/stream_base|events|buffer|internal\/(js_stream|net|url|validators|async_hooks|timers|errors)|url|timers|string_decoder)/.test(
+      /^node:(_http|http|net|stream|internal\/streams|internal\/http|internal\/stream_base|events|buffer|internal\/(js_stream|net|url|validators|timers|errors)|url|timers|string_decoder)/.test(
         f.url,
       ) ||
       (!f.url &&
