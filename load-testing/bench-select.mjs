@@ -19,7 +19,7 @@
 //            started/stopped around each window by load-testing/bench/profiler.mjs) to load-testing/results/profiles/
 //            and prints their top self-time functions (load-testing/bench/cpuprofile-top.mjs). Profiling costs CPU:
 //            the CPU figures of a --profile run are not comparable with a plain run's.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
@@ -167,8 +167,20 @@ async function waitForFile(file, ms = 15_000) {
 }
 
 const round = (v, d = 1) => (v === null || v === undefined ? null : +v.toFixed(d));
+// Which code was measured: the servers load their modules at start-up, from the working tree as it is now.
+const git = (args) => {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+};
+const code = {
+  commit: git(['rev-parse', '--short', 'HEAD']),
+  uncommitted: (git(['status', '--porcelain', '--', 'services', 'packages']) ?? '').split('\n').filter(Boolean),
+};
 const stub = await startStub({ trips: tripIds });
-const results = { variants: {}, profiles: {} };
+const results = { code, variants: {}, profiles: {} };
 try {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
@@ -402,6 +414,7 @@ const lines = [
     `${userCount} users, 1 process per server, LOG_LEVEL=${logLevel}, Redis: ${values.redis === 'own' ? "the bench's own redis-server" : 'the shared one (its CPU includes other traffic)'}` +
     `${values.profile ? '; **profiled run (CPU figures inflated by the profiler)**' : ''}.`,
   `Command: \`npm run bench:select -- ${process.argv.slice(2).join(' ')}\``,
+  `Code: ${code.commit}${code.uncommitted.length ? ` plus uncommitted changes in services/ or packages/: ${code.uncommitted.join(', ')}` : ', services/ and packages/ as committed'}.`,
   '',
   results.valid
     ? 'Outcome: every answer was an expected one.'
