@@ -1,42 +1,25 @@
 // `npm start`: the whole system on this machine with one command. Installs and starts what is missing
 // (PostgreSQL, Redis, RabbitMQ, nginx); builds; migrates and seeds; runs every service (booking as
-// BOOKING_REPLICAS instances, default 3) and nginx as the gateway on :8080 under one process runner
-// (concurrently); prints the URL. Ctrl-C, or `npm stop` from another terminal, stops all of it.
+// BOOKING_REPLICAS instances, default 3) and nginx as the gateway on :8080 under one supervisor
+// (scripts/lib/supervisor.ts: a process that exits is restarted with backoff while the others keep running; services
+// start after auth is ready, the gateway after every service is); prints the URL. Ctrl-C, or `npm stop` from another
+// terminal, stops all of it.
 // `npm run dev` (--dev) is the same with the TypeScript sources under `tsx watch` instead of a build.
 // Runs through tsx (`node --import tsx`, as the npm scripts do): the topology and the gateway renderer are TypeScript.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import concurrently from 'concurrently';
-import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts, serviceEnv, serviceSpec } from '../system/topology.ts';
+import { GATEWAY_PORT, ROOT, SERVICES, bookingReplicas, instancePorts, serviceEnv } from '../system/topology.ts';
 import { nativeGatewayOptions } from '../gateway/render.ts';
 import { nginxArgs, nginxBinary, testNginxConfig, writeNginxConfig } from '../gateway/nginx.ts';
 import { entryCommand, migrateAll } from './migrate.mjs';
+import { Supervisor } from './lib/supervisor.ts';
 
 const RUN_DIR = path.join(ROOT, '.run');
 export const PID_FILE = path.join(RUN_DIR, 'system.json');
 
-// Internal mode, used for the commands below: `start.mjs --after <url> <command...>` waits until <url>
-// answers 2xx (at most 60 s), then runs the command in its place. Services start after auth this way,
-// because they fetch its signing keys at start-up and do not retry a failed fetch for 30 s.
-if (process.argv[2] === '--after') {
-  const [, , , url, bin, ...args] = process.argv;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const child = spawn(bin, args, { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await main();
-}
+await main();
 
 async function main() {
   const dev = process.argv.includes('--dev');
@@ -180,38 +163,38 @@ async function main() {
     fail(err.message);
   }
 
-  // 6. Run everything.
-  // Shell-quote only when needed: concurrently strips quotes that wrap a whole command string.
-  const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const commands = [];
-  const readiness = [];
+  // 6. Run everything under the supervisor. Every service but auth starts once auth is ready (they fetch its
+  // signing keys at start-up and do not retry a failed fetch for 30 s); the gateway once every instance it routes
+  // to answers /health/ready, so it never answers 502 for a service that is still starting.
+  const processes = [];
   for (const spec of SERVICES) {
     const command = entryCommand(spec.name, 'server', { source: dev, watch: dev });
     if (!command) fail(`${spec.name}: no ${dev ? 'src/server.ts' : 'dist/server.js'}; every service must be there`);
     const portsOf = instancePorts(spec, replicas);
     portsOf.forEach((port, i) => {
-      commands.push({
+      const [bin, ...args] = command;
+      processes.push({
         name: portsOf.length > 1 ? `${spec.name}-${i + 1}` : spec.name,
-        command: afterAuth(spec, command).map(quote).join(' '),
-        env: instanceEnv(spec, port),
+        command: bin,
+        args,
+        env: { ...env, ...instanceEnv(spec, port) },
         cwd: ROOT,
+        readyUrl: `http://127.0.0.1:${port}/health/ready`,
+        after: spec.name === 'auth' ? [] : ['auth'],
       });
-      readiness.push({ name: `${spec.name}:${port}`, url: `http://127.0.0.1:${port}/health/ready` });
     });
   }
-  commands.push({
+  processes.push({
     name: 'gateway',
-    command: [nginx, ...nginxArgs(gatewayOptions.runDir, configPath)].map(quote).join(' '),
+    command: nginx,
+    args: nginxArgs(gatewayOptions.runDir, configPath),
+    env,
     cwd: ROOT,
+    readyUrl: `http://127.0.0.1:${gatewayPort}/healthz`,
+    after: processes.map((p) => p.name),
+    // nginx: SIGQUIT is the graceful stop (finish requests in flight); SIGTERM drops them.
+    stopSignal: 'SIGQUIT',
   });
-  readiness.push({ name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/healthz` });
-
-  /** Every service but auth waits for auth's readiness before it starts (see --after above). */
-  function afterAuth(spec, command) {
-    if (spec.name === 'auth') return command;
-    const authReady = `http://127.0.0.1:${instancePorts(serviceSpec('auth'))[0]}/health/ready`;
-    return [process.execPath, '--import', 'tsx', path.join(ROOT, 'scripts', 'start.mjs'), '--after', authReady, ...command];
-  }
 
   /**
    * One instance's environment: the topology's, where variables the developer exported win (REDIS_URL,
@@ -233,45 +216,52 @@ async function main() {
     return base;
   }
 
-  step(`starting ${commands.length - 1} service process(es) and the gateway`);
-  const { result } = concurrently(commands, {
-    prefix: 'name',
-    padPrefix: true,
-    killOthersOn: ['failure', 'success'],
-    killTimeout: 15_000,
-    prefixColors: ['cyan', 'green', 'yellow', 'magenta', 'blue', 'white'],
+  step(`starting ${processes.length - 1} service process(es), then the gateway once they are ready`);
+  const width = Math.max(...processes.map((p) => p.name.length));
+  const colors = [36, 32, 33, 35, 34, 37];
+  const colorOf = new Map(processes.map((p, i) => [p.name, colors[i % colors.length]]));
+  const tty = process.stdout.isTTY;
+  const url = `http://localhost:${gatewayPort}`;
+  const startedAt = new Date().toISOString();
+  const record = (children = []) =>
+    writeFileSync(PID_FILE, JSON.stringify({ pid: process.pid, url, startedAt, ports, children }, null, 2));
+  const supervisor = new Supervisor(processes, {
+    output: (name, line) => {
+      const prefix = `[${name.padEnd(width)}]`;
+      process.stdout.write(`${tty ? `\x1b[${colorOf.get(name)}m${prefix}\x1b[0m` : prefix} ${line}\n`);
+    },
+    log: (line) => (line.startsWith('✗') ? console.error(`\n${line}`) : console.log(`\n${line}`)),
+    // npm stop reads these: should this runner ever be killed outright, it can still stop what it started.
+    onPids: (children) => record(children.map((c) => ({ ...c, command: processes.find((p) => p.name === c.name)?.command }))),
   });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
-      if (!stopping) console.log(`\n▸ ${signal}: stopping every service and the gateway`);
+      if (stopping) return;
       stopping = true;
-    });
-  }
-  const url = `http://localhost:${gatewayPort}`;
-  mkdirSync(RUN_DIR, { recursive: true });
-  writeFileSync(PID_FILE, JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString(), ports }, null, 2));
-
-  const deadline = Date.now() + 90_000;
-  Promise.all(readiness.map(async (r) => ({ ...r, ready: await waitReady(r.url, deadline) }))).then((checked) => {
-    const late = checked.filter((c) => !c.ready).map((c) => c.name);
-    if (late.length > 0) console.warn(`\n! not ready after 90 s: ${late.join(', ')} (see their output above)`);
-    console.log(
-      `\n✓ Rail is running at ${url}  (API: ${url}/api/..., booking replicas: ${replicas})\n` +
-        `  Stop: Ctrl-C here, or \`npm stop\` from another terminal. Gateway access log: .run/nginx/logs/access.log\n`,
-    );
-  });
-
-  result.then(
-    () => process.exit(0),
-    (events) => {
-      if (stopping) {
+      console.log(`\n▸ ${signal}: stopping every service and the gateway`);
+      supervisor.stop().then(() => {
         console.log('✓ stopped');
         process.exit(0);
-      }
-      const failed = Array.isArray(events) ? events.filter((e) => e.exitCode !== 0 && e.exitCode !== 'SIGINT') : [];
-      if (failed.length > 0) console.error(`\n✗ stopped because ${failed.map((e) => e.command.name).join(', ')} exited`);
-      process.exit(1);
-    },
-  );
+      });
+    });
+  }
+  record();
+
+  const deadline = Date.now() + 90_000;
+  supervisor.start().then(async () => {
+    const gatewayReady = await waitReady(`http://127.0.0.1:${gatewayPort}/healthz`, deadline);
+    if (stopping) return;
+    const late = supervisor
+      .status()
+      .filter((s) => !s.ready && s.name !== 'gateway')
+      .map((s) => s.name);
+    if (late.length > 0) console.warn(`\n! not ready after 90 s: ${late.join(', ')} (see their output above)`);
+    if (!gatewayReady) console.warn('\n! the gateway did not answer /healthz (see its output above)');
+    console.log(
+      `\n✓ Rail is running at ${url}  (API: ${url}/api/..., booking replicas: ${replicas})\n` +
+        '  A process that exits is restarted with backoff while the others keep running; a crash loop is reported here.\n' +
+        '  Stop: Ctrl-C here, or `npm stop` from another terminal. Gateway access log: .run/nginx/logs/access.log\n',
+    );
+  });
 }
