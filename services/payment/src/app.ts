@@ -13,6 +13,8 @@ export interface AppDeps {
   pool: Pool;
   bookings: BookingClient;
   provider: PaymentProvider;
+  /** How long a verify waits for the provider (PROVIDER_TIMEOUT_MS); default 10 s. */
+  providerTimeoutMs?: number;
   /** Token verification: `jwksUrl` in production, an in-memory `jwks` in tests. */
   auth: AuthVerifyOptions;
   /** Extra readiness checks (the broker); the database is always checked. */
@@ -43,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     pool: deps.pool,
     bookings: deps.bookings,
     provider: deps.provider,
+    providerTimeoutMs: deps.providerTimeoutMs,
     logger: deps.logger,
     outbox: deps.outbox,
   });

@@ -1,7 +1,8 @@
 /**
  * The payment service process: config -> database (migrated) -> broker, outbox relay and consumers -> HTTP,
  * plus the periodic jobs (idempotency-key purge, reconciliation). On SIGINT/SIGTERM the HTTP server drains
- * first, then the jobs stop, consumers finish in-flight events, the relay stops and the broker and pool close.
+ * first, then the jobs stop, consumers finish in-flight events, the relay stops and the broker and pools close
+ * (the service's, then the mock provider's own).
  */
 import { createPool, migrate } from '@rail/db';
 import { list } from '@rail/config';
@@ -24,7 +25,13 @@ const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
 try {
   await migrate(config.DATABASE_URL, allMigrationDirs, { log: (message) => logger.info(message) });
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'payment' });
-  const provider = new MockPaymentProvider({ pool, latencyMs: config.PROVIDER_LATENCY_MS });
+  // The mock provider stands for another company's system: its own pool, so it can never starve (or wait on) ours.
+  const providerPool = createPool(config.DATABASE_URL, {
+    max: config.PROVIDER_DATABASE_POOL_MAX,
+    applicationName: 'payment-mock-provider',
+    logger,
+  });
+  const provider = new MockPaymentProvider({ pool: providerPool, latencyMs: config.PROVIDER_LATENCY_MS });
   const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
   const relay = startOutboxRelay({ pool, broker, logger });
   await startConsumers({ broker, pool, provider, logger, queuePrefix: config.QUEUE_PREFIX });
@@ -44,6 +51,7 @@ try {
     overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
     pool,
     provider,
+    providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
     bookings,
     auth: {
       issuer: config.AUTH_ISSUER,
@@ -67,7 +75,7 @@ try {
     intervalMs: 5 * 60_000,
     jitterMs: 60_000,
     logger,
-    run: () => reconcile({ pool, provider, bookings, logger, metrics }),
+    run: () => reconcile({ pool, provider, bookings, logger, metrics, providerTimeoutMs: config.PROVIDER_TIMEOUT_MS }),
   });
 
   await runServer(app, {
@@ -80,6 +88,7 @@ try {
       await relay.stop();
       await broker.close();
       await pool.end();
+      await providerPool.end();
     },
   });
 } catch (err) {

@@ -66,7 +66,10 @@ export async function startFakeBookingService(): Promise<FakeBookingService> {
 
 export interface Harness {
   db: TestDatabase;
+  /** The service's pool. */
   pool: Pool;
+  /** The mock provider's own pool, as in server.ts. */
+  providerPool: Pool;
   app: App;
   provider: MockPaymentProvider;
   bookingService: FakeBookingService;
@@ -79,16 +82,31 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { providerLatencyMs?: number; bookingTimeoutMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  providerLatencyMs?: number;
+  bookingTimeoutMs?: number;
+  /** The service's pool size (default 10). */
+  poolMax?: number;
+  /** The service pool's connection timeout (default @rail/db's 2 s). */
+  connectionTimeoutMs?: number;
+  providerTimeoutMs?: number;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase('payment', allMigrationDirs);
-  const pool = createPool(db.url, { max: 10 });
-  const provider = new MockPaymentProvider({ pool, latencyMs: options.providerLatencyMs ?? 0 });
+  const pool = createPool(db.url, {
+    max: options.poolMax ?? 10,
+    ...(options.connectionTimeoutMs ? { connectionTimeoutMs: options.connectionTimeoutMs } : {}),
+  });
+  const providerPool = createPool(db.url, { max: 4, applicationName: 'payment-mock-provider-test' });
+  const provider = new MockPaymentProvider({ pool: providerPool, latencyMs: options.providerLatencyMs ?? 0 });
   const bookingService = await startFakeBookingService();
   const issuer = await createTestIssuer();
   const app = await buildApp({
     logger,
     pool,
     provider,
+    ...(options.providerTimeoutMs ? { providerTimeoutMs: options.providerTimeoutMs } : {}),
     bookings: createHttpBookingClient({ baseUrl: bookingService.url, timeoutMs: options.bookingTimeoutMs ?? 1_000 }),
     auth: { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks, nodeEnv: 'test' },
   });
@@ -96,6 +114,7 @@ export async function createHarness(options: { providerLatencyMs?: number; booki
   return {
     db,
     pool,
+    providerPool,
     app,
     provider,
     bookingService,
@@ -122,6 +141,7 @@ export async function createHarness(options: { providerLatencyMs?: number; booki
       await app.close();
       await bookingService.close();
       await pool.end();
+      await providerPool.end();
       await db.drop();
     },
   };

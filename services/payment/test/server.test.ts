@@ -107,6 +107,7 @@ describe('payment server process', () => {
         '0002_idempotency_keys_replay',
         '0003_mock_provider_ledger',
         '0004_reconciliation',
+        '0005_attempts_in_progress',
       ]);
 
       const userId = newUserId();
@@ -134,6 +135,11 @@ describe('payment server process', () => {
         body: JSON.stringify({ paymentId, method: 'nagad', walletNumber: '01912345678', pin: '1234' }),
       });
       expect(await verified.json()).toEqual({ paymentId, status: 'SUCCEEDED' });
+      // The mock provider charged over its own pool, not the service's (application_name tells them apart).
+      const { rows: backends } = await client.query<{ name: string }>(
+        'SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database()',
+      );
+      expect(backends.map((b) => b.name)).toEqual(expect.arrayContaining(['payment', 'payment-mock-provider']));
 
       // The relay published the event with a confirm.
       const deadline = Date.now() + 10_000;

@@ -9,11 +9,22 @@
  * the caller's. The same idempotency key returns the first result without a second charge or refund; a refund
  * needs a captured charge and never exceeds it; all of it survives a restart of the payment service (a new
  * provider instance on the same database). A network round trip is simulated.
+ * The provider is a separate system: it gets its own small pool (PROVIDER_DATABASE_POOL_MAX in server.ts), so its
+ * connections never come out of the service's pool, and a request that holds one of the service's connections can
+ * never wait for the provider to get another from the same pool.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withTransaction, type Pool } from '@rail/db';
-import type { ChargeRequest, ChargeResult, PaymentProvider, RefundRequest, RefundResult, SettledCharge } from './provider.js';
+import type {
+  ChargeLookup,
+  ChargeRequest,
+  ChargeResult,
+  PaymentProvider,
+  RefundRequest,
+  RefundResult,
+  SettledCharge,
+} from './provider.js';
 import { ProviderError } from './provider.js';
 
 export const TEST_CARDS = {
@@ -37,7 +48,7 @@ export interface LedgerEntry {
 }
 
 export interface MockProviderOptions {
-  /** The database holding the provider's tables (payment_db in this system). */
+  /** The provider's own pool on the database holding its tables (payment_db in this system), never the service's. */
   pool: Pool;
   latencyMs?: number;
 }
@@ -61,22 +72,35 @@ export class MockPaymentProvider implements PaymentProvider {
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     await this.roundTrip();
-    const previous = await this.chargeResult(request.idempotencyKey);
-    if (previous) return previous;
+    return this.record(request.idempotencyKey, this.decide(request), request.reference, request.amount);
+  }
 
-    const result = this.decide(request);
+  async resolveCharge(lookup: ChargeLookup): Promise<ChargeResult> {
+    await this.roundTrip();
+    // Closing the key is recording an answer for it: whichever of this and a late charge writes first wins.
+    const closed: ChargeResult = { outcome: 'error', reason: 'provider_timeout', retryable: true };
+    return this.record(lookup.idempotencyKey, closed, lookup.reference, lookup.amount);
+  }
+
+  /** Stores the answer for a key unless the key already has one; answers whichever is stored (one round trip when new). */
+  private async record(
+    idempotencyKey: string,
+    result: ChargeResult,
+    merchantReference: string,
+    amount: number,
+  ): Promise<ChargeResult> {
     const reference = result.outcome === 'error' ? null : result.providerReference;
     const { rows } = await this.pool.query<{ result: ChargeResult }>(
       `INSERT INTO mock_provider_charges (idempotency_key, outcome, result, reference, merchant_reference, amount)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING result`,
-      [request.idempotencyKey, result.outcome, JSON.stringify(result), reference, request.reference, request.amount],
+      [idempotencyKey, result.outcome, JSON.stringify(result), reference, merchantReference, amount],
     );
     if (rows[0]) return rows[0].result;
-    // A concurrent request with the same key won: its answer is the answer.
-    const winner = await this.chargeResult(request.idempotencyKey);
-    if (!winner) throw new ProviderError(`charge ${request.idempotencyKey} vanished`, true);
-    return winner;
+    // The key was used before (a retry, or a concurrent request that won): the first answer is the answer.
+    const first = await this.chargeResult(idempotencyKey);
+    if (!first) throw new ProviderError(`charge ${idempotencyKey} vanished`, true);
+    return first;
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {

@@ -19,6 +19,14 @@ export type ChargeResult =
   | { outcome: 'declined'; reason: string; retryable: false; providerReference: string }
   | { outcome: 'error'; reason: string; retryable: true };
 
+/** What the merchant knows of a charge whose answer it never got: the key it was sent with, and what it was for. */
+export interface ChargeLookup {
+  idempotencyKey: string;
+  amount: number;
+  /** The merchant's reference the charge was (or would have been) made with. */
+  reference: string;
+}
+
 export interface RefundRequest {
   idempotencyKey: string;
   chargeReference: string;
@@ -53,6 +61,13 @@ export interface SettledCharge {
 
 export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * The final outcome of the charge sent with this idempotency key, for an attempt whose answer was lost (the
+   * caller died or gave up waiting): the charge's recorded result when the provider has one; otherwise the key
+   * is closed, so a charge with it still on its way is refused and never moves money, and the answer is a
+   * retryable error. Either way the answer never changes afterwards.
+   */
+  resolveCharge(lookup: ChargeLookup): Promise<ChargeResult>;
   /** Throws ProviderError when the refund cannot be made (retryable or not). */
   refund(request: RefundRequest): Promise<RefundResult>;
   /** Captured charges between the two instants (oldest first), as a gateway's settlement report gives them. */

@@ -13,13 +13,16 @@
  * Everything younger than `graceMs` is left alone (work in flight); the provider side is compared over
  * `lookbackMs`; the booking side asks about at most `maxBookingChecks` paid payments per run, least recently
  * checked first, so every paid booking is looked at in turn without flooding the booking service.
- * Each run logs one line (warn when anything is wrong) and sets the discrepancy gauge per kind.
+ * Each run logs one line (warn when anything is wrong) and sets the discrepancy gauge per kind. Before comparing,
+ * a run resolves the payment attempts left in progress past their lease (payment-attempts.ts) from the provider's
+ * ledger: a charge the provider captured becomes a SUCCEEDED payment with its event, not a finding.
  */
 import type { Pool } from '@rail/db';
 import type { Logger } from '@rail/logger';
 import { Gauge, type Registry } from 'prom-client';
 import type { BookingClient } from '../clients/booking-client.js';
 import type { PaymentProvider } from '../provider/provider.js';
+import { resolveLapsedAttempts } from './payment-attempts.js';
 
 export const DISCREPANCY_KINDS = [
   'paid_booking_not_active',
@@ -66,6 +69,8 @@ export interface ReconcileDeps {
   bookings: BookingClient;
   logger: Logger;
   metrics?: ReconciliationMetrics;
+  /** PROVIDER_TIMEOUT_MS, for the leases of the attempts it resolves. */
+  providerTimeoutMs?: number;
 }
 
 export interface ReconcileOptions {
@@ -85,6 +90,8 @@ export interface ReconciliationReport {
   open: Record<DiscrepancyKind, number>;
   chargesCompared: number;
   bookingsChecked: number;
+  /** Attempts left in progress (lease lapsed) that this run resolved from the provider's ledger first. */
+  attemptsResolved: number;
 }
 
 interface PaymentRecord {
@@ -103,6 +110,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const before = new Date(now.getTime() - (options.graceMs ?? 10 * 60_000));
   const since = new Date(now.getTime() - (options.lookbackMs ?? 7 * 24 * HOUR));
   const found: Discrepancy[] = [];
+
+  // Attempts whose process died between the charge and recording it (or gave up on the provider) are resolved
+  // from the provider's ledger first, so their charges are recorded payments before the comparison below.
+  const attemptsResolved = await resolveLapsedAttempts(deps);
 
   // Provider side. A charge is made a moment before its payment is recorded, so payments are matched
   // against a report reaching an hour further back (and up to now) than the window they are taken from.
@@ -190,6 +201,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     found: found.length,
     chargesCompared: inWindow.length,
     bookingsChecked: checked.length,
+    attemptsResolved,
   };
   if (found.length > 0) {
     deps.logger.warn(
@@ -199,7 +211,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   } else {
     deps.logger.info(summary, 'reconciliation found no discrepancies');
   }
-  return { found, open, chargesCompared: inWindow.length, bookingsChecked: checked.length };
+  return { found, open, chargesCompared: inWindow.length, bookingsChecked: checked.length, attemptsResolved };
 }
 
 /** Upserts what was found, deletes what a run saw resolved, and counts the open findings per kind. */

@@ -1,29 +1,55 @@
 /**
- * Verifies (pays) a payment with a card or mobile wallet through the provider.
- *
- * The payment row is locked (SELECT ... FOR UPDATE) for the whole attempt, so two verifies of one payment run
- * one after the other: the second sees SUCCEEDED and answers the same result without a second charge. The
- * provider call carries the idempotency key `<paymentId>:<attemptNo>`; if the process dies after the charge but
- * before the commit, the attempt number is reused on the next verify and the provider returns the first charge.
- * The status change, the attempt record, the event (payment.succeeded / payment.failed, via the outbox) and
- * the Idempotency-Key answer (@rail/idempotency's PostgreSQL store, on this transaction) commit together.
+ * Verifies (pays) a payment with a card or mobile wallet through the provider, without ever holding a
+ * transaction, the payment's row lock or a second pool connection across the provider call
+ * (payment-attempts.ts has the three steps):
+ * - The Idempotency-Key (optional) is claimed first, on its own (@rail/idempotency's PostgreSQL store, committed
+ *   at once): a retry of a finished request replays its answer, a duplicate of a running one waits for it
+ *   (polling, holding no connection) or gets 409 IDEMPOTENCY_REQUEST_IN_PROGRESS.
+ * - A short transaction locks the payment, answers a SUCCEEDED payment again without charging, refuses a
+ *   REFUNDED one, refuses with 409 PAYMENT_IN_PROGRESS while another attempt on it is at the provider, and
+ *   otherwise records this attempt as pending. It commits before the provider is called.
+ * - The provider is called outside any transaction with the attempt's idempotency key `<paymentId>:<attemptNo>`.
+ * - A second short transaction records the outcome, the payment.succeeded / payment.failed outbox event and the
+ *   Idempotency-Key's answer together.
+ * A pending attempt whose lease lapsed (its process died after the charge, or gave up on the provider) is
+ * resolved first from the provider's ledger: its charge, when the provider has it, is recorded and answered; a
+ * key the provider never saw is closed and recorded as a retryable failure, and this request then makes its own
+ * attempt. Any failure before the answer is stored gives the Idempotency-Key up, so the client may retry with it.
  */
-import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@rail/errors';
-import { withTransaction, type Pool, type PoolClient } from '@rail/db';
+import { NotFoundError, ConflictError } from '@rail/errors';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '@rail/db';
 import { claimIdempotencyKey, postgresIdempotencyStore, type IdempotencyClaim } from '@rail/idempotency';
-import { enqueueEvent, type EventHeaders } from '@rail/messaging';
+import type { EventHeaders } from '@rail/messaging';
 import type { VerifyPaymentBody, VerifyPaymentResponse } from '@rail/contracts/payment';
 import type { Logger } from '@rail/logger';
 import { parseInstrument, type Instrument } from '../domain/instrument.js';
-import type { ChargeResult, PaymentProvider } from '../provider/provider.js';
-import { findPayment, type PaymentRow } from '../db/payments.js';
+import type { PaymentProvider } from '../provider/provider.js';
+import { findPayment } from '../db/payments.js';
+import {
+  attemptLeaseMs,
+  callProvider,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  findPendingAttempt,
+  PaymentInProgressError,
+  recordOutcome,
+  startAttempt,
+  takeOverAttempt,
+  type AttemptLease,
+} from './payment-attempts.js';
 
 export interface VerifyPaymentDeps {
   pool: Pool;
   provider: PaymentProvider;
   logger: Logger;
   now?: () => Date;
+  /** How long the provider may take before the outcome counts as unknown (503). Default 10 s. */
+  providerTimeoutMs?: number;
+  /**
+   * Test seam: runs after the provider answered and before the outcome is recorded. A throw here stands for
+   * the process dying at the worst moment (money moved, nothing recorded); the attempt stays pending with its
+   * lease, for the recovery path to resolve.
+   */
+  afterProviderCall?: (lease: AttemptLease) => Promise<void> | void;
 }
 
 export interface VerifyPaymentInput {
@@ -40,149 +66,126 @@ export interface VerifyPaymentResult {
 }
 
 const OPERATION = 'payments.verify';
+/** A duplicate with the same Idempotency-Key waits this long for the first request's answer, polling. */
+const KEY_WAIT_MS = 5_000;
+const KEY_POLL_MS = 50;
+/** The key's claim outlasts the attempt's lease by this much. */
+const LEASE_SLACK_MS = 5_000;
+
+type NewClaim = Extract<IdempotencyClaim, { kind: 'new' }>;
+
+/**
+ * The Idempotency-Key store over whichever connection is current: the pool for the claim (committed at once) and
+ * a release, the second transaction's client for the answer, so that the answer commits with the outcome.
+ */
+function switchableStore(pool: Pool) {
+  let current: Queryable = pool;
+  const via: Queryable = {
+    // pg's query() is heavily overloaded; the store calls it as (text, values) only.
+    query: ((text: string, values?: unknown[]) => current.query(text, values)) as Queryable['query'],
+  };
+  return {
+    store: postgresIdempotencyStore(via),
+    async within<T>(db: PoolClient, fn: () => Promise<T>): Promise<T> {
+      current = db;
+      try {
+        return await fn();
+      } finally {
+        current = pool;
+      }
+    },
+  };
+}
 
 export async function verifyPayment(deps: VerifyPaymentDeps, input: VerifyPaymentInput): Promise<VerifyPaymentResult> {
   const instrument = parseInstrument(input.body, (deps.now ?? (() => new Date()))());
+  const leaseMs = attemptLeaseMs(deps.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS);
 
-  return withTransaction(deps.pool, async (db) => {
-    let claim: IdempotencyClaim | undefined;
-    if (input.idempotencyKey !== undefined) {
-      claim = await claimIdempotencyKey(postgresIdempotencyStore(db), {
-        owner: input.userId,
-        key: input.idempotencyKey,
-        operation: OPERATION,
-        request: input.body,
-      });
-      if (claim.kind === 'replay') return { response: JSON.parse(claim.response.body) as VerifyPaymentResponse, replayed: true };
-    }
-
-    const payment = await findPayment(db, input.body.paymentId, { forUpdate: true });
-    if (!payment || payment.user_id !== input.userId) throw new NotFoundError('No such payment', 'PAYMENT_NOT_FOUND');
-
-    const response = await settle(deps, db, payment, instrument, input.eventHeaders ?? {});
-    if (claim?.kind === 'new') {
-      await claim.complete({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(response) });
-    }
-    return { response, replayed: false };
-  });
-}
-
-async function settle(
-  deps: VerifyPaymentDeps,
-  db: PoolClient,
-  payment: PaymentRow,
-  instrument: Instrument,
-  headers: EventHeaders,
-): Promise<VerifyPaymentResponse> {
-  if (payment.status === 'SUCCEEDED') return { paymentId: payment.id, status: 'SUCCEEDED' };
-  if (payment.status === 'REFUNDED') {
-    throw new ConflictError('PAYMENT_REFUNDED', 'This payment was refunded and cannot be paid again', { paymentId: payment.id });
-  }
-
-  const attemptNo = payment.attempts + 1;
-  const result = await chargeSafely(deps, {
-    idempotencyKey: `${payment.id}:${attemptNo}`,
-    amount: payment.amount,
-    currency: 'BDT',
-    instrument,
-    reference: payment.booking_id,
-  });
-
-  const card = instrument.method === 'card' ? instrument : null;
-  const wallet = instrument.method === 'card' ? null : instrument;
-  const succeeded = result.outcome === 'succeeded';
-  const reason = result.outcome === 'succeeded' ? null : result.reason;
-  const retryable = result.outcome === 'succeeded' ? null : result.retryable;
-  const providerReference = result.outcome === 'error' ? null : result.providerReference;
-
-  await db.query(
-    `INSERT INTO payment_attempts (id, payment_id, attempt_no, method, card_brand, card_last4, wallet_last4, outcome, reason,
-       retryable, provider_reference)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      randomUUID(),
-      payment.id,
-      attemptNo,
-      instrument.method,
-      card?.brand ?? null,
-      card?.last4 ?? null,
-      wallet?.last4 ?? null,
-      result.outcome,
-      reason,
-      retryable ?? false,
-      providerReference,
-    ],
-  );
-  // Conditional on the state read under the lock: a second writer can never turn one charge into two rows.
-  const updated = await db.query(
-    `UPDATE payments SET status = $2, method = $3, card_brand = $4, card_last4 = $5, wallet_last4 = $6,
-       provider_reference = CASE WHEN $2 = 'SUCCEEDED' THEN $7 ELSE provider_reference END,
-       failure_reason = $8, retryable = $9, attempts = $10, updated_at = now(),
-       succeeded_at = CASE WHEN $2 = 'SUCCEEDED' THEN now() ELSE succeeded_at END
-     WHERE id = $1 AND status IN ('INITIATED', 'FAILED') AND attempts = $10 - 1`,
-    [
-      payment.id,
-      succeeded ? 'SUCCEEDED' : 'FAILED',
-      instrument.method,
-      card?.brand ?? null,
-      card?.last4 ?? null,
-      wallet?.last4 ?? null,
-      providerReference,
-      reason,
-      retryable,
-      attemptNo,
-    ],
-  );
-  if (updated.rowCount !== 1) throw new ConflictError('PAYMENT_CONFLICT', 'The payment changed during verification; try again');
-
-  if (result.outcome === 'succeeded') {
-    await enqueueEvent(
-      db,
-      'payment.succeeded',
-      {
-        paymentId: payment.id,
-        bookingId: payment.booking_id,
-        userId: payment.user_id,
-        amount: payment.amount,
-        method: instrument.method,
-        providerReference: result.providerReference,
-      },
-      headers,
+  let claim: NewClaim | undefined;
+  const keys = switchableStore(deps.pool);
+  if (input.idempotencyKey !== undefined) {
+    const claimed = await claimIdempotencyKey(
+      keys.store,
+      { owner: input.userId, key: input.idempotencyKey, operation: OPERATION, request: input.body },
+      // The claim outlives the longest a verify can run (its attempt's lease), so it is never taken over while live.
+      { waitMs: KEY_WAIT_MS, leaseMs: leaseMs + LEASE_SLACK_MS, pollMs: KEY_POLL_MS },
     );
-    deps.logger.info({ paymentId: payment.id, bookingId: payment.booking_id, attemptNo }, 'payment succeeded');
-    return { paymentId: payment.id, status: 'SUCCEEDED' };
+    if (claimed.kind === 'replay')
+      return { response: JSON.parse(claimed.response.body) as VerifyPaymentResponse, replayed: true };
+    claim = claimed;
   }
-  await enqueueEvent(
-    db,
-    'payment.failed',
-    {
-      paymentId: payment.id,
-      bookingId: payment.booking_id,
-      userId: payment.user_id,
-      amount: payment.amount,
-      reason: result.reason,
-      retryable: result.retryable,
-    },
-    headers,
-  );
-  deps.logger.info({ paymentId: payment.id, attemptNo, reason: result.reason }, 'payment attempt failed');
-  return { paymentId: payment.id, status: 'FAILED', reason: result.reason, retryable: result.retryable };
-}
+  const answer = async (db: PoolClient, response: VerifyPaymentResponse): Promise<VerifyPaymentResponse> => {
+    if (claim) {
+      const c = claim;
+      await keys.within(db, () =>
+        c.complete({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(response) }),
+      );
+    }
+    return response;
+  };
 
-/**
- * A provider call that throws (timeout, connection reset) has an unknown outcome: the money may have moved.
- * Nothing is committed and the client gets a 503; the next verify reuses the same attempt number, hence the
- * same provider idempotency key, and learns the real outcome without a second charge.
- */
-async function chargeSafely(deps: VerifyPaymentDeps, request: Parameters<PaymentProvider['charge']>[0]): Promise<ChargeResult> {
   try {
-    return await deps.provider.charge(request);
+    return { response: await pay(deps, input, instrument, leaseMs, answer), replayed: false };
   } catch (err) {
-    deps.logger.warn({ err, idempotencyKey: request.idempotencyKey }, 'payment provider call failed');
-    throw new ServiceUnavailableError(
-      'The payment provider is not answering; try again shortly',
-      2,
-      'PAYMENT_PROVIDER_UNAVAILABLE',
+    // Not answered: the key is given up (a no-op once an answer is stored), so a retry with it runs again.
+    await claim?.release().catch((releaseError: unknown) => {
+      deps.logger.warn({ err: releaseError }, 'could not release an Idempotency-Key; it lapses with its lease');
+    });
+    throw err;
+  }
+}
+
+/** A request resolves at most one lapsed attempt before making its own. */
+const MAX_ROUNDS = 2;
+
+type Step =
+  | { kind: 'answered'; response: VerifyPaymentResponse }
+  | { kind: 'charge' | 'resolve'; lease: AttemptLease; amount: number; bookingId: string };
+
+async function pay(
+  deps: VerifyPaymentDeps,
+  input: VerifyPaymentInput,
+  instrument: Instrument,
+  leaseMs: number,
+  answer: (db: PoolClient, response: VerifyPaymentResponse) => Promise<VerifyPaymentResponse>,
+): Promise<VerifyPaymentResponse> {
+  const paymentId = input.body.paymentId;
+  for (let round = 0; ; round++) {
+    const step = await withTransaction(deps.pool, async (db): Promise<Step> => {
+      const payment = await findPayment(db, paymentId, { forUpdate: true });
+      if (!payment || payment.user_id !== input.userId) throw new NotFoundError('No such payment', 'PAYMENT_NOT_FOUND');
+      if (payment.status === 'SUCCEEDED')
+        return { kind: 'answered', response: await answer(db, { paymentId, status: 'SUCCEEDED' }) };
+      if (payment.status === 'REFUNDED') {
+        throw new ConflictError('PAYMENT_REFUNDED', 'This payment was refunded and cannot be paid again', { paymentId });
+      }
+      const pending = await findPendingAttempt(db, paymentId);
+      const base = { amount: payment.amount, bookingId: payment.booking_id };
+      if (!pending) return { kind: 'charge', lease: await startAttempt(db, payment, instrument, leaseMs), ...base };
+      const lease = pending.live || round >= MAX_ROUNDS ? null : await takeOverAttempt(db, pending, leaseMs);
+      if (!lease) throw new PaymentInProgressError(paymentId);
+      return { kind: 'resolve', lease, ...base };
+    });
+    if (step.kind === 'answered') return step.response;
+
+    // No transaction and no connection of the service's pool are held from here until the outcome is recorded.
+    const result = await callProvider(
+      deps,
+      { amount: step.amount, booking_id: step.bookingId },
+      step.lease,
+      step.kind === 'charge' ? instrument : null,
     );
+    await deps.afterProviderCall?.(step.lease);
+
+    const done = await withTransaction(deps.pool, async (db): Promise<VerifyPaymentResponse | null> => {
+      const payment = await findPayment(db, paymentId, { forUpdate: true });
+      if (!payment) throw new NotFoundError('No such payment', 'PAYMENT_NOT_FOUND');
+      const outcome = await recordOutcome(db, deps, payment, step.lease, result, input.eventHeaders ?? {});
+      if (outcome.response === null) throw new PaymentInProgressError(paymentId);
+      // A resolved earlier attempt that did not pay leaves the payment open for this request's own attempt.
+      if (step.kind === 'resolve' && outcome.response.status !== 'SUCCEEDED') return null;
+      return answer(db, outcome.response);
+    });
+    if (done) return done;
   }
 }

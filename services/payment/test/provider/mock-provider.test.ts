@@ -53,6 +53,31 @@ describe('MockPaymentProvider', () => {
     expect(await provider.ledger('b1')).toHaveLength(1);
   });
 
+  it('resolveCharge answers the charge made with a key, and closes a key it never saw so a late charge with it moves no money', async () => {
+    const provider = new MockPaymentProvider({ pool });
+    const charged = await provider.charge({
+      idempotencyKey: 'r1:1',
+      amount: 300,
+      currency: 'BDT',
+      instrument: card(TEST_CARDS.success),
+      reference: 'br1',
+    });
+    expect(await provider.resolveCharge({ idempotencyKey: 'r1:1', amount: 300, reference: 'br1' })).toEqual(charged);
+
+    const closed = await provider.resolveCharge({ idempotencyKey: 'r2:1', amount: 300, reference: 'br2' });
+    expect(closed).toEqual({ outcome: 'error', reason: 'provider_timeout', retryable: true });
+    const late = await provider.charge({
+      idempotencyKey: 'r2:1',
+      amount: 300,
+      currency: 'BDT',
+      instrument: card(TEST_CARDS.success),
+      reference: 'br2',
+    });
+    expect(late).toEqual(closed);
+    expect(await provider.ledger('br2')).toEqual([]);
+    expect(await provider.resolveCharge({ idempotencyKey: 'r2:1', amount: 300, reference: 'br2' })).toEqual(closed);
+  });
+
   it('declines and errors deterministically without moving money, and repeats the same answer', async () => {
     const provider = new MockPaymentProvider({ pool });
     const base = { amount: 500, currency: 'BDT' as const, reference: 'b2' };

@@ -240,15 +240,25 @@ describe('POST /api/payments/verify: never twice', () => {
     expect((await outboxFor(paymentId)).map((e) => e.type)).toEqual(['payment.succeeded']);
   });
 
-  it('concurrent verifies of one payment charge once and all answer SUCCEEDED', async () => {
+  it('concurrent verifies of one payment charge once: one SUCCEEDED, the others 409 PAYMENT_IN_PROGRESS with Retry-After at once', async () => {
     const { userId, paymentId, bookingId } = await newPayment();
     const answers = await Promise.all(Array.from({ length: 6 }, () => verify(userId, { paymentId, ...VALID_CARD })));
-    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(answers.map((r) => r.json())).toEqual(Array.from({ length: 6 }, () => ({ paymentId, status: 'SUCCEEDED' })));
+    const ok = answers.filter((r) => r.statusCode === 200);
+    const refused = answers.filter((r) => r.statusCode === 409);
+    expect(ok.length + refused.length).toBe(6);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const r of ok) expect(r.json()).toEqual({ paymentId, status: 'SUCCEEDED' });
+    for (const r of refused) {
+      expect(r.json()).toMatchObject({ code: 'PAYMENT_IN_PROGRESS', paymentId });
+      expect(r.headers['retry-after']).toBe('1');
+    }
     expect(await chargesFor(bookingId)).toBe(1);
     const { rows } = await h.pool.query('SELECT count(*)::int AS n FROM payment_attempts WHERE payment_id = $1', [paymentId]);
     expect(rows[0].n).toBe(1);
     expect((await outboxFor(paymentId)).map((e) => e.type)).toEqual(['payment.succeeded']);
+    // Once the attempt is recorded, a retry of a refused one answers SUCCEEDED without a second charge.
+    expect((await verify(userId, { paymentId, ...VALID_CARD })).json()).toEqual({ paymentId, status: 'SUCCEEDED' });
+    expect(await chargesFor(bookingId)).toBe(1);
   });
 });
 

@@ -154,6 +154,7 @@ describe('refundCancelledBooking', () => {
     const p = await paidPayment();
     const failing = {
       charge: h.provider.charge.bind(h.provider),
+      resolveCharge: h.provider.resolveCharge.bind(h.provider),
       capturedCharges: h.provider.capturedCharges.bind(h.provider),
       refund: async () => {
         throw new ProviderError('provider timeout', true);

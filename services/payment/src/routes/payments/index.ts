@@ -22,6 +22,7 @@ export interface PaymentRoutesOptions {
   pool: Pool;
   bookings: BookingClient;
   provider: PaymentProvider;
+  providerTimeoutMs?: number;
   logger: Logger;
   outbox?: { wake(): void };
 }
@@ -63,7 +64,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
     '/verify',
     {
       ...finish,
-      // The key is checked here (400 IDEMPOTENCY_KEY_INVALID) and claimed inside the payment's transaction.
+      // The key is checked here (400 IDEMPOTENCY_KEY_INVALID) and claimed by the use-case, whose second
+      // transaction stores the answer together with the outcome.
       preValidation: readIdempotencyKey,
       schema: {
         summary: 'Pay a payment with a card or mobile wallet (idempotent with Idempotency-Key)',
@@ -76,7 +78,12 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
     async (request, reply) => {
       const user = requireUser(request);
       const { response, replayed } = await verifyPayment(
-        { pool: options.pool, provider: options.provider, logger: options.logger.child({ requestId: request.id }) },
+        {
+          pool: options.pool,
+          provider: options.provider,
+          providerTimeoutMs: options.providerTimeoutMs,
+          logger: options.logger.child({ requestId: request.id }),
+        },
         {
           userId: user.id,
           body: request.body,
