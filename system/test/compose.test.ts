@@ -20,6 +20,7 @@ interface ComposeService {
   deploy?: { replicas?: number };
   ports?: string[];
   healthcheck?: { test: string[] };
+  restart?: string;
 }
 
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -73,6 +74,24 @@ describe('docker-compose.yml agrees with the native run', () => {
     expect(service?.depends_on?.redis?.condition).toBe('service_healthy');
     expect(service?.depends_on?.rabbitmq?.condition).toBe('service_healthy');
     if (name !== 'auth') expect(service?.depends_on?.auth?.condition).toBe('service_healthy');
+  });
+
+  it('supervises: every long-running container restarts, and is checked for health by compose or its image', () => {
+    const images = {
+      service: readFileSync(path.join(ROOT, 'services', 'Dockerfile'), 'utf8'),
+      gateway: readFileSync(path.join(ROOT, 'gateway', 'Dockerfile'), 'utf8'),
+    };
+    expect(images.service).toMatch(/^HEALTHCHECK [\s\S]*\/health\/ready/m);
+    expect(images.gateway).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m);
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name === 'db-init') {
+        expect(service.restart).toBe('no'); // a one-shot step
+        continue;
+      }
+      expect(service.restart, name).toBe('unless-stopped');
+      const imageHealthcheck = service.build?.dockerfile === 'services/Dockerfile' || name === 'gateway';
+      expect(imageHealthcheck || service.healthcheck !== undefined, `${name} has a healthcheck`).toBe(true);
+    }
   });
 
   it('runs booking as the same number of replicas as npm start', () => {

@@ -14,6 +14,7 @@ import { GATEWAY_PORT, ROOT, SERVICES, instancePorts, serviceEnv } from '../topo
 const K8S = path.join(ROOT, 'infrastructure', 'k8s');
 
 interface Container {
+  name?: string;
   image: string;
   ports: { containerPort: number }[];
   env?: { name: string; value?: string }[];
@@ -21,13 +22,22 @@ interface Container {
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
   livenessProbe?: { httpGet: { path: string } };
   readinessProbe?: { httpGet: { path: string } };
+  startupProbe?: { httpGet: { path: string } };
+  command?: string[];
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
 }
 interface Resource {
   kind: string;
   metadata: { name: string };
   spec: {
-    template?: { spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } } };
+    template?: {
+      spec: {
+        containers: Container[];
+        initContainers?: Container[];
+        restartPolicy?: string;
+        securityContext?: { runAsNonRoot?: boolean };
+      };
+    };
     scaleTargetRef?: { name: string };
     ports?: { port: number }[];
   };
@@ -68,6 +78,26 @@ describe('kubernetes base', () => {
       expect(hpa?.spec.scaleTargetRef?.name).toBe(name);
     },
   );
+
+  it('supervises: pods restart (default Always), services have startup probes, readiness gates their Service', () => {
+    for (const name of [...SERVICES.map((s) => s.name), 'gateway']) {
+      const pod = all.find((r) => r.kind === 'Deployment' && r.metadata.name === name)?.spec.template?.spec;
+      expect(pod?.restartPolicy ?? 'Always', name).toBe('Always');
+      const service = all.find((r) => r.kind === 'Service' && r.metadata.name === name);
+      // A Service routes only to ready pods: it selects the Deployment's pods, and none of them opts out.
+      expect(JSON.stringify(service)).not.toContain('publishNotReadyAddresses');
+      if (name !== 'gateway') expect(pod?.containers[0]?.startupProbe?.httpGet.path, name).toBe('/health/live');
+    }
+  });
+
+  it('starts a gateway pod only once every service it routes to has a ready pod', () => {
+    const pod = all.find((r) => r.kind === 'Deployment' && r.metadata.name === 'gateway')?.spec.template?.spec;
+    const wait = pod?.initContainers?.find((c) => c.name === 'wait-for-services');
+    const script = (wait?.command ?? []).join(' ');
+    for (const spec of SERVICES) expect(script).toContain(`${spec.name}:${spec.port}`);
+    expect(script).toContain('/health/ready');
+    expect(wait?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
 
   it('shares the native run variable names through one ConfigMap', () => {
     const config = all.find((r) => r.kind === 'ConfigMap' && r.metadata.name === 'rail-config');
