@@ -165,6 +165,8 @@ export const en = {
   requestInProgress: 'Your previous attempt is still being processed. Wait a moment, then check before trying again.',
   requestChanged: 'This attempt changed after it was first sent. Please start it again.',
   requestKeyInvalid: 'Your request could not be sent as it was. Please try again.',
+  // PAYMENT_IN_PROGRESS (payment service): another attempt to pay this payment is at the provider right now.
+  paymentInProgress: 'Your payment is already being processed. Wait a moment, then check your booking before paying again.',
   invalidText: 'Some of what you typed contains a character that cannot be saved. Please retype it.',
   class_SHOVAN: 'Shovan',
   class_S_CHAIR: 'Shovan Chair',
@@ -341,6 +343,7 @@ export const bn: Dictionary = {
   requestInProgress: 'আপনার আগের চেষ্টাটি এখনও প্রক্রিয়াধীন। একটু অপেক্ষা করুন, তারপর দেখে নিয়ে আবার চেষ্টা করুন।',
   requestChanged: 'প্রথমবার পাঠানোর পরে এই চেষ্টাটি বদলে গেছে। অনুগ্রহ করে আবার শুরু করুন।',
   requestKeyInvalid: 'আপনার অনুরোধটি পাঠানো যায়নি। আবার চেষ্টা করুন।',
+  paymentInProgress: 'আপনার পেমেন্টটি ইতিমধ্যে প্রক্রিয়াধীন। একটু অপেক্ষা করুন, তারপর আবার পেমেন্ট করার আগে আপনার বুকিং দেখে নিন।',
   invalidText: 'আপনার লেখায় এমন একটি অক্ষর আছে যা সংরক্ষণ করা যায় না। অনুগ্রহ করে আবার লিখুন।',
   class_SHOVAN: 'শোভন',
   class_S_CHAIR: 'শোভন চেয়ার',

@@ -14,6 +14,8 @@ export function describeError(err: unknown, t: I18n['t']): string {
   if (err.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS') return t('requestInProgress');
   if (err.code === 'IDEMPOTENCY_KEY_REUSED') return t('requestChanged');
   if (err.code === 'IDEMPOTENCY_KEY_INVALID') return t('requestKeyInvalid');
+  // Another attempt on the same payment is still at the provider (a double submit, a second tab).
+  if (err.code === 'PAYMENT_IN_PROGRESS') return t('paymentInProgress');
   // A NUL character anywhere in the request (@rail/http's text guard, every service).
   if (err.code === 'INVALID_TEXT') return t('invalidText');
   if (err.status >= 500) return t('genericError');
