@@ -177,7 +177,7 @@ const git = (args) => {
 };
 const code = {
   commit: git(['rev-parse', '--short', 'HEAD']),
-  uncommitted: (git(['status', '--porcelain', '--', 'services', 'packages']) ?? '').split('\n').filter(Boolean),
+  uncommitted: (git(['status', '--porcelain', '--', 'services/booking', 'packages']) ?? '').split('\n').filter(Boolean),
 };
 const stub = await startStub({ trips: tripIds });
 const results = { code, variants: {}, profiles: {} };
@@ -414,7 +414,7 @@ const lines = [
     `${userCount} users, 1 process per server, LOG_LEVEL=${logLevel}, Redis: ${values.redis === 'own' ? "the bench's own redis-server" : 'the shared one (its CPU includes other traffic)'}` +
     `${values.profile ? '; **profiled run (CPU figures inflated by the profiler)**' : ''}.`,
   `Command: \`npm run bench:select -- ${process.argv.slice(2).join(' ')}\``,
-  `Code: ${code.commit}${code.uncommitted.length ? ` plus uncommitted changes in services/ or packages/: ${code.uncommitted.join(', ')}` : ', services/ and packages/ as committed'}.`,
+  `Code: ${code.commit}${code.uncommitted.length ? ` plus uncommitted changes in services/booking or packages/: ${code.uncommitted.join(', ')}` : ', services/booking and packages/ as committed'}.`,
   '',
   results.valid
     ? 'Outcome: every answer was an expected one.'
