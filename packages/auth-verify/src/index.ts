@@ -147,7 +147,11 @@ export const authVerify = fp<AuthVerifyOptions>(
     // the wall clock read on every get (`perf`, `ttlResolution: 0`) because `exp` is wall-clock time, as the
     // signature check reads it.
     // Only canonical tokens reach it (checked first), so one signed token is one key.
-    const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+    // Size: a token lives at most 15 minutes, so this is how many travellers one process remembers in that time.
+    // 10,000 was smaller than one process's share of a rush (bench:select with 20,000 users evicted every token
+    // before it came back, and the Ed25519 check, ~115 us, was half of a losing select's CPU); an entry is about
+    // 0.5 KB (the token and its user), so 50,000 cost some 25 MB.
+    const cacheSize = options.verifiedTokenCacheSize ?? 50_000;
     const maxTokenAge = options.maxTokenAgeSeconds ?? ACCESS_TOKEN_MAX_AGE_SECONDS;
     const clockSkew = options.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
     const verified =

@@ -174,13 +174,16 @@ describe('one spelling and a bounded life per token', () => {
   it('refuses padding and padded or non-canonical segments', async () => {
     const token = await issuer.sign({ sub: 'user-padding' });
     const [header, payload, signature] = token.split('.') as [string, string, string];
+    // The standard-alphabet spelling differs only when the signature has a '-' or '_' (about 93 % of tokens).
+    const standardAlphabet = `${header}.${payload}.${signature.replace(/-/g, '+').replace(/_/g, '/')}`;
     for (const variant of [
       `${token}==`,
       `${token}=`,
       `${header}=.${payload}.${signature}`,
       `${header}.${payload}==.${signature}`,
       `${header}.${payload}.${signature.slice(0, -1)}+`,
-      `${header}.${payload}.${signature.replace(/-/g, '+').replace(/_/g, '/')}`,
+      ...(standardAlphabet === token ? [] : [standardAlphabet]),
+      `${header}+.${payload}.${signature}`,
       `${header}.${payload}.${signature}.`,
     ]) {
       await expectRefused(bearer(variant));
