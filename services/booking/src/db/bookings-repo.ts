@@ -91,8 +91,10 @@ async function enqueue(db: Queryable, event: BookingEvent, headers: EventHeaders
 export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date): Promise<void> {
   const held = hold(h, expiresAt);
   const event = outboxInsert(held.event.type, held.event.data, {}, 18);
-  await db.query(
-    `WITH b AS (
+  // A named (prepared) statement: each connection parses and plans it once, not on every winning select.
+  await db.query({
+    name: 'booking-insert-hold',
+    text: `WITH b AS (
        INSERT INTO bookings (id, user_id, trip_id, from_code, to_code, from_index, to_index, status, amount, expires_at,
                              contact_phone, contact_email, contact_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id),
@@ -102,7 +104,7 @@ export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date): Pr
          FROM b, unnest($14::int[], $15::text[], $16::text[], $17::text[]) AS s(seat_id, label, coach, class)),
      e AS (${event.sql})
      SELECT 1`,
-    [
+    values: [
       h.bookingId,
       h.userId,
       h.tripId,
@@ -122,7 +124,7 @@ export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date): Pr
       h.seats.map((s) => s.class),
       ...event.params,
     ],
-  );
+  });
 }
 
 /** The columns a change may set; a change naming any other is a bug, refused before it reaches SQL. */
