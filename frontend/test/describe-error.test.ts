@@ -14,6 +14,7 @@ describe('describeError for the Idempotency-Key codes', () => {
     [422, 'IDEMPOTENCY_KEY_REUSED', 'requestChanged'],
     [400, 'IDEMPOTENCY_KEY_INVALID', 'requestKeyInvalid'],
     [400, 'INVALID_TEXT', 'invalidText'],
+    [409, 'PAYMENT_IN_PROGRESS', 'paymentInProgress'],
   ] as const)('%i %s gets its own sentence, not the service detail', (status, code, key) => {
     expect(describeError(problem(status, code), (k, v) => translate('en', k, v))).toBe(en[key]);
     expect(describeError(problem(status, code), (k, v) => translate('bn', k, v))).toBe(bn[key]);

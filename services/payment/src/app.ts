@@ -1,5 +1,6 @@
 /** buildApp(deps): the payment service's HTTP app, identical in tests and production. */
 import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
+import type { Registry } from 'prom-client';
 import { createApp, type App, type OverloadOptions, type ReadinessCheck } from '@rail/http';
 import type { Pool } from '@rail/db';
 import type { Logger } from '@rail/logger';
@@ -24,6 +25,8 @@ export interface AppDeps {
   outbox?: { wake(): void };
   /** Load shedding (see @rail/http); off when absent. */
   overload?: OverloadOptions;
+  /** The registry /metrics serves; the server shares it with the broker so dead letters and consumer counts show. */
+  metricsRegistry?: Registry;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -36,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     pools: { main: deps.pool },
     readiness: { database: () => deps.pool.query('SELECT 1'), ...deps.readiness },
     ...(deps.overload ? { overload: deps.overload } : {}),
+    ...(deps.metricsRegistry ? { metricsRegistry: deps.metricsRegistry } : {}),
   });
   // Calls to the booking service forward this request's id and trace context.
   app.addHook('onRequest', requestContextHook);

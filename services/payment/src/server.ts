@@ -10,6 +10,7 @@ import { runServer } from '@rail/http';
 import { postgresIdempotencyStore } from '@rail/idempotency';
 import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
+import { Registry } from 'prom-client';
 import { createBroker, startOutboxRelay } from '@rail/messaging';
 import { buildApp } from './app.js';
 import { createHttpBookingClient } from './clients/booking-client.js';
@@ -32,7 +33,15 @@ try {
     logger,
   });
   const provider = new MockPaymentProvider({ pool: providerPool, latencyMs: config.PROVIDER_LATENCY_MS });
-  const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'payment' });
+  // One registry for the app's /metrics and the broker's (dead-letter depth, consumer counts): the broker starts first.
+  const metricsRegistry = new Registry();
+  const broker = createBroker({
+    url: config.AMQP_URL,
+    exchange: config.AMQP_EXCHANGE,
+    logger,
+    service: 'payment',
+    metricsRegistry,
+  });
   const relay = startOutboxRelay({ pool, broker, logger });
   await startConsumers({ broker, pool, provider, logger, queuePrefix: config.QUEUE_PREFIX });
   // Idempotency-Key rows are replayed for a day; older ones go, so the table does not grow for ever.
@@ -48,6 +57,7 @@ try {
   const bookings = createHttpBookingClient({ baseUrl: config.BOOKING_SERVICE_URL, timeoutMs: config.BOOKING_SERVICE_TIMEOUT_MS });
   const app = await buildApp({
     logger,
+    metricsRegistry,
     overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
     pool,
     provider,

@@ -153,6 +153,10 @@ describe('payment server process', () => {
       await client.end();
     }
 
+    // The broker's metrics are on the app's /metrics: the refunds' dead-letter queue is watched like any other.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/messaging_dead_letter_messages\{[^}]*queue="[^"]*booking-cancelled"[^}]*\} 0/);
+
     proxy.cut();
     await waitForStatus(`${base}/health/ready`, 503);
     proxy.restore();
