@@ -11,6 +11,7 @@ import { startMonitor } from './lib/monitor.mjs';
 import { ROUTES, completePurchase, dhakaDate, loadTokens, seatsOf, tripsOn } from './lib/system.mjs';
 import { measureBaselines } from './lib/baseline.mjs';
 import { keyValueTable, requestTable, saveResult } from './lib/report.mjs';
+import { prepareTokens } from './lib/tokens.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,24 @@ async function select(u, dueAt) {
   return res.status === 201 ? res.body : null;
 }
 
+// Access tokens live at most 15 minutes (auth-verify's maximum age), less than a long soak: refresh the users'
+// tokens every 4 minutes (refresh is cheap: no password hash) and hand the new ones to the same user objects.
+let refreshing = Promise.resolve();
+const refresher = setInterval(() => {
+  refreshing = (async () => {
+    try {
+      await prepareTokens({ users: users.length, minValidMinutes: 10, quiet: true });
+      const fresh = new Map(loadTokens(1).map((u) => [u.index, u]));
+      for (const u of users) {
+        const f = fresh.get(u.index);
+        if (f) Object.assign(u, { token: f.token, refreshToken: f.refreshToken, expiresAt: f.expiresAt });
+      }
+    } catch (e) {
+      console.error(`soak: refreshing tokens failed: ${e.message}`);
+    }
+  })();
+}, 4 * 60_000);
+
 const gen = await openLoop({
   rate,
   seconds,
@@ -94,6 +113,8 @@ const gen = await openLoop({
     }
   },
 });
+clearInterval(refresher);
+await refreshing;
 const system = await mon.stop();
 client.close();
 const summary = rec.summary(seconds);
