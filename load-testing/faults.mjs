@@ -218,6 +218,12 @@ async function runCase(name, def, env) {
   } finally {
     if (!loadStopped) await load.stop(15_000);
     result.summary ??= rec.summary();
+    // Seconds from the first to the last second of the case that saw a 5xx or an unanswered request.
+    const bad = rec
+      .timeSeries()
+      .filter((x) => x.errors > 0)
+      .map((x) => x.t);
+    result.errorWindowSeconds = bad.length ? bad[bad.length - 1] - bad[0] + 1 : 0;
     const lines = system.logLines(/.*/, 1e9).slice(logFrom);
     const exits = [...new Set(lines.map((l) => /✗ (\S+) exited/.exec(l)?.[1]).filter(Boolean))];
     result.exited = exits;
@@ -254,7 +260,8 @@ function report(results, meta) {
       .map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`)
       .join(', ');
     const checks = r.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}`).join('<br>');
-    return `| ${r.name} | ${t.count} | ${t.errors}${failedKinds ? ` (${failedKinds})` : ''} | ${fmt(r.faultSeconds)} | ${fmt(r.recoverySeconds)} | ${r.bookings?.made ?? 0} | ${checks} | ${r.ok ? 'PASS' : 'FAIL'} |`;
+    const settled = r.checks.find((c) => c.seconds !== undefined)?.seconds;
+    return `| ${r.name} | ${t.count} | ${t.errors}${failedKinds ? ` (${failedKinds})` : ''} | ${fmt(r.errorWindowSeconds)} | ${fmt(r.faultSeconds)} | ${fmt(r.recoverySeconds)} | ${r.bookings?.made ?? 0} | ${fmt(settled)} | ${checks} | ${r.ok ? 'PASS' : 'FAIL'} |`;
   });
   const details = results.map(
     (r) => `### ${r.name}: ${r.title}
@@ -276,8 +283,13 @@ ${meta.seconds} s in all (system start ${meta.startSeconds} s). Load average at 
     )} (${meta.cores} cores). Recovery limit ${RECOVERY_LIMIT_S} s after the fault ended; settle time ${SETTLE_MS / 1000} s for events.
 "Failed" = a 5xx or no answer (a 503 with Retry-After, waited out and resent by the client, counts here too).
 
-| case | requests | failed (5xx / no answer) | fault s | recovery s | bookings | checks | result |
-|---|---:|---|---:|---:|---:|---|---|
+Columns: requests sent in the case (load + its purchases); failed; error window = first to last second with a failure;
+fault s = how long the injection took (the outage); recovery s = from the end of the fault until every instance
+answered /health/ready and the gateway answered a search and a select 2xx; settle s = after the load stopped, until every
+paid booking was CONFIRMED or refunded (events delivered).
+
+| case | requests | failed (5xx / no answer) | error window s | fault s | recovery s | bookings | settle s | checks | result |
+|---|---:|---|---:|---:|---:|---:|---:|---|---|
 ${rows.join('\n')}
 
 ${details.join('\n')}`;

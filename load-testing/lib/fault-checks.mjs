@@ -131,6 +131,7 @@ export async function runChecks({ bookings, tripIds, since, settleMs }) {
   }
 
   let rows = [];
+  const paidFrom = Date.now();
   const paid = await settle(async () => {
     rows = await bookingRows(ids);
     const pay = await paymentRows(ids);
@@ -150,7 +151,7 @@ export async function runChecks({ bookings, tripIds, since, settleMs }) {
   checks.push({
     name: 'every paid booking CONFIRMED or refunded (provider ledger agrees)',
     ...paid,
-    seconds: Math.round((Date.now() - started) / 1000),
+    seconds: Math.round((Date.now() - paidFrom) / 1000),
   });
 
   const drained = await settle(
