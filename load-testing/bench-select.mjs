@@ -240,7 +240,7 @@ try {
       LOG_LEVEL: logLevel,
       PORT: String(bookingPort),
       DATABASE_URL: `${PG}/${dbName}`,
-      DB_POOL_MAX: '20',
+      DATABASE_POOL_MAX: '20',
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       AMQP_URL,

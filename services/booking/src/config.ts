@@ -15,7 +15,12 @@ export const BookingConfigSchema = Type.Object({
   ...baseConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003 }),
   DATABASE_URL: devDefault(Type.String({ minLength: 1 }), 'postgres://postgres@127.0.0.1:5432/booking_db'),
-  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  /**
+   * Connections per replica. 10: a winning select is one ~1 ms statement (no transaction), so 10 connections
+   * carry thousands of winners a second, and `npm start`'s processes together stay under PostgreSQL's default
+   * 100 connections (with 20 per replica they needed 104: "sorry, too many clients already" in a rush).
+   */
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   REDIS_URL: devDefault(Type.String({ minLength: 1 }), 'redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: Type.String({ default: 'booking:', pattern: '^[^{}]*$' }),
   AMQP_URL: devDefault(Type.String({ minLength: 1 }), 'amqp://guest:guest@127.0.0.1:5672'),

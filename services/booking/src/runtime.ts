@@ -9,7 +9,7 @@ import { SeatInventory } from './redis/seat-inventory.js';
 import { MAX_SEATS_PER_USER } from '@rail/contracts/booking';
 
 export function createDeps(config: BookingConfig, logger: Logger): BookingDeps {
-  const pool = createPool(config.DATABASE_URL, { max: config.DB_POOL_MAX, applicationName: 'booking' });
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'booking' });
   const redis = createRedis(config.REDIS_URL, { name: 'booking:commands', offlineQueue: false });
   return {
     pool,
