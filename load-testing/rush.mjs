@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadTokens } from './lib/system.mjs';
 import { runRush, rushFailures } from './lib/rush.mjs';
 import { keyValueTable, requestTable, saveResult } from './lib/report.mjs';
+import { gatewayTable } from './lib/gateway-log.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +48,13 @@ ${keyValueTable({
   'user outcomes': result.summary.outcomes,
 })}
 
+As the load generator saw it (one Node process on the same cores as the system: its own queueing is included):
+
 ${requestTable(result.summary.requests)}
+
+As the gateway saw it (nginx's request time, from the access log of the run's window):
+
+${gatewayTable(result.gateway)}
 
 ${problems.length ? `FAILED:\n${problems.map((x) => `- ${x}`).join('\n')}` : 'PASSED: zero 5xx, zero double-sold seats.'}
 `;

@@ -14,6 +14,7 @@ import { prepareTokens } from './lib/tokens.mjs';
 import { loadTokens } from './lib/system.mjs';
 import { runRush, rushFailures } from './lib/rush.mjs';
 import { RESULTS_DIR, keyValueTable, requestTable, saveResult } from './lib/report.mjs';
+import { gatewayTable } from './lib/gateway-log.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -116,6 +117,10 @@ ${keyValueTable({
 })}
 
 ${requestTable(result.summary.requests)}
+
+As the gateway saw it:
+
+${gatewayTable(result.gateway)}
 
 ${problems.length ? `FAILED:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'PASSED'}
   `;

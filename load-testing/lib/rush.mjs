@@ -5,6 +5,7 @@
 import { createClient, sleep, retryAfterMs } from './http.mjs';
 import { Recorder, isError } from './stats.mjs';
 import { startMonitor } from './monitor.mjs';
+import { gatewayLatency } from './gateway-log.mjs';
 import { BRIEF_TRAINS, completePurchase, dhakaDate, doubleSold, seatsOf, tripsOn } from './system.mjs';
 
 const RUSH_ROUTES = [
@@ -82,6 +83,7 @@ export async function runRush({
   let held = 0;
   let confirmed = 0;
   const started = performance.now();
+  const startedAtMs = Date.now();
   const at = () => (performance.now() - started) / 1000;
 
   const dayTrips = new Set(tripIds);
@@ -196,6 +198,7 @@ export async function runRush({
 
   await Promise.all(users.map((u, i) => user(u, i)));
   const wall = at();
+  const gateway = await gatewayLatency(startedAtMs, Date.now()).catch((e) => ({ error: e.message }));
   const system = await mon.stop();
   client.close();
   let db;
@@ -221,6 +224,8 @@ export async function runRush({
       seatsTotal: chosen.total,
     },
     summary,
+    /** The gateway's own latency per route over the run (null unless native): the system's view, without the client's queueing. */
+    gateway,
     rush: {
       seatsHeld: held,
       seatsPaid: paid,
