@@ -3,7 +3,7 @@
 // running through the gateway (buyers looping seat map -> select -> confirm -> OTP -> pay, plus readers) and injects
 // one fault per case:
 //   booking-kill  kill -9 of booking-2 (the supervisor restarts it)
-//   payment-kill  kill -9 of payment ~160 ms after pay-verify requests went out (charges at the provider, outcomes unrecorded)
+//   payment-kill  kill -9 of payment the moment a charge is at the provider and its outcome not yet in payment_db
 //   postgres      PostgreSQL stopped (fast) and started again 3 s later
 //   redis         FLUSHALL, shutdown nosave, started again at once (empty)
 //   rabbitmq      rabbitmqctl stop_app for 30 s, then start_app
@@ -18,6 +18,7 @@
 // Options: --cases booking-kill,payment-kill,postgres,redis,rabbitmq --buyers 40 --readers 8 --users 300
 //          --recovery-limit 30 --settle 60 --budget 540 (seconds for the whole suite)
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -67,20 +68,38 @@ const CASES = {
     },
   },
   'payment-kill': {
-    title: 'kill -9 payment right after pay-verify requests went out',
+    title: 'kill -9 payment right after a charge (made at the provider, outcome not yet recorded)',
     timeoutMs: 180_000,
     watch: 'payment',
     async inject(ctx) {
-      const deadline = Date.now() + 30_000;
-      // Two or more verifies sent within the last half second, the latest one just now: charges are at the provider.
-      while (!(ctx.verifiesWithin(500) >= 2 && ctx.verifiesWithin(60) >= 1)) {
-        if (Date.now() > deadline) throw new Error('no pay-verify in flight within 30 s');
-        await sleep(10);
+      // Watches payment_db over one connection: the moment an attempt is still pending while the provider already
+      // holds its succeeded charge (the few ms between the provider's answer and the service recording it), kill -9.
+      const db = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/payment_db' });
+      await db.connect();
+      const caught = `select count(*)::int n from payment_attempts a join mock_provider_charges c on c.idempotency_key = a.provider_key
+                       where a.outcome = 'pending' and c.outcome = 'succeeded'`;
+      try {
+        const deadline = Date.now() + 20_000;
+        let pid = null;
+        while (Date.now() < deadline) {
+          if (ctx.verifiesWithin(1000) > 0 && (await db.query(caught)).rows[0].n > 0) {
+            pid = system.kill9('payment');
+            break;
+          }
+          await sleep(2);
+        }
+        pid ??= system.kill9('payment'); // not caught within 20 s: kill anyway, and the check below says so
+        const inFlight = ctx.verifiesWithin(500);
+        const frozen = (await db.query(caught)).rows[0].n;
+        ctx.extraChecks.push({
+          name: 'the kill caught a charge whose outcome was not recorded',
+          ok: frozen > 0,
+          detail: `${frozen} attempt(s) charged at the provider but still pending in payment_db when payment died`,
+        });
+        return `killed payment (pid ${pid}) with ${frozen} charge(s) made but unrecorded; ${inFlight} pay-verify requests sent in the last 0.5 s`;
+      } finally {
+        await db.end().catch(() => undefined);
       }
-      const inFlight = ctx.verifiesWithin(500);
-      await sleep(160); // the mock provider's round trip is 150 ms: the charge is made, its outcome not yet recorded
-      const pid = system.kill9('payment');
-      return `killed payment (pid ${pid}) 160 ms after ${inFlight} pay-verify requests went out within 0.5 s`;
     },
   },
   postgres: {
@@ -175,6 +194,7 @@ async function runCase(name, def, env) {
   const since = new Date(Date.now() - 1000);
   const verifies = [];
   const ctx = {
+    extraChecks: [],
     verifiesWithin: (ms) => {
       const now = performance.now();
       return verifies.filter((t) => now - t <= ms).length;
@@ -231,6 +251,7 @@ async function runCase(name, def, env) {
     result.errorLines = lines.filter((l) => /"level":(50|60)|unexpected error|uncaught|ECONNREFUSED/i.test(l)).slice(0, 10);
     result.bookings = { made: bookings.size, outcomes: result.summary.outcomes };
   }
+  result.checks.push(...ctx.extraChecks);
   const expected = def.watch ? [def.watch] : [];
   result.checks.push({
     name: 'no other process exited',
