@@ -379,15 +379,24 @@ function upstreamBlocks(upstreams: Upstreams, settings: GatewaySettings): string
 }
 
 /**
+ * Services whose requests mostly wait on something outside the process rather than use its CPU get that many
+ * times the slots: a payment verify spends ~150 ms (the mock provider; 1-3 s for a real one) waiting on the
+ * provider, so 64 slots capped payment at ~300 verifies/s and refused paying travellers in a rush (1,451 x 429 on
+ * pay-initiate in one run) while the payment process was idle. Its own load shedding still guards its CPU.
+ */
+export const WAITING_SERVICE_FACTOR: Partial<Record<ServiceName, number>> = { payment: 4 };
+
+/**
  * In-flight request limit per service: settings.upstreamConcurrency per instance, times its instances (given,
- * or its number of servers). As template values authConcurrency, trainConcurrency, bookingConcurrency, ...
+ * or its number of servers), times WAITING_SERVICE_FACTOR where it has one. As template values authConcurrency,
+ * trainConcurrency, bookingConcurrency, ...
  */
 export function upstreamConcurrency(options: GatewayOptions): Record<`${ServiceName}Concurrency`, number> {
   const out: Partial<Record<`${ServiceName}Concurrency`, number>> = {};
   for (const spec of SERVICES) {
     const instances = options.instances?.[spec.name] ?? options.upstreams[spec.name]?.length ?? 1;
     if (!Number.isInteger(instances) || instances < 1) throw new Error(`instances of ${spec.name} must be an integer >= 1`);
-    out[`${spec.name}Concurrency`] = options.settings.upstreamConcurrency * instances;
+    out[`${spec.name}Concurrency`] = options.settings.upstreamConcurrency * instances * (WAITING_SERVICE_FACTOR[spec.name] ?? 1);
   }
   // SERVICES names every ServiceName once.
   return out as Record<`${ServiceName}Concurrency`, number>;

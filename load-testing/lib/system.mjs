@@ -89,10 +89,11 @@ export const PASSENGER_NAMES = ['Rahim Uddin', 'Karima Begum', 'Abdul Karim', 'N
  */
 /**
  * One step of a purchase as a well-behaved client sends it: every answer is recorded, and a 429/503 is waited
- * out for its Retry-After and sent again (at most `tries` times), as the frontend does. Safe for these steps:
+ * out for its Retry-After and sent again (at most `tries` times, some 15-30 s: a traveller holding seats keeps
+ * trying), as the frontend does. Safe for these steps:
  * a refused request changed nothing, and the payment carries an Idempotency-Key.
  */
-async function step(client, rec, name, request, tries = 6) {
+async function step(client, rec, name, request, tries = 15) {
   let answer;
   for (let i = 0; i < tries; i += 1) {
     answer = await client.request(request);
