@@ -7,6 +7,7 @@ import { loadTokens } from './lib/system.mjs';
 import { runRush, rushFailures } from './lib/rush.mjs';
 import { keyValueTable, requestTable, saveResult } from './lib/report.mjs';
 import { gatewayTable } from './lib/gateway-log.mjs';
+import { cpuPerRequest } from './lib/monitor.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +33,8 @@ const result = await runRush({
 const problems = rushFailures(result);
 const p = result.params;
 const r = result.rush;
+const requests = Object.values(result.summary.requests).reduce((a, b) => a + b.count, 0);
+const cpu = result.system?.cpu ? cpuPerRequest(result.system.cpu, requests) : null;
 const md = `# Sales-opening rush (${p.users} users over ${p.rampSeconds} s, ${p.seatsFree} seats of ${p.date})
 
 ${keyValueTable({
@@ -46,6 +49,9 @@ ${keyValueTable({
   'double-sold (client side)': r.clientSideDoubleSold,
   'booking_db check': r.db,
   'user outcomes': result.summary.outcomes,
+  'system CPU per request (ms), CPU-s by process': cpu
+    ? `${cpu.msPerRequest} over ${requests} requests; ${JSON.stringify(cpu.byProcess)}`
+    : 'n/a',
 })}
 
 As the load generator saw it (one Node process on the same cores as the system: its own queueing is included):

@@ -236,3 +236,27 @@ export function metricTrends(metricSamples) {
   }
   return out;
 }
+
+/**
+ * CPU time the system spent per answered request over a run, from the monitor's samples (% of one core per
+ * process, averaged over each sample's interval): every system process, not the load generator, the runner or
+ * other tenants. PostgreSQL's backends are counted only as far as the monitor sees them.
+ * @returns {{msPerRequest: number, cpuSeconds: number, byProcess: Record<string, number>}}
+ */
+export function cpuPerRequest(cpuSamples, requests) {
+  const byProcess = {};
+  for (let i = 1; i < cpuSamples.length; i += 1) {
+    const dt = cpuSamples[i].t - cpuSamples[i - 1].t;
+    for (const [k, v] of Object.entries(cpuSamples[i])) {
+      if (['t', 'machine', 'other', 'loadgen', 'runner'].includes(k)) continue;
+      byProcess[k] = (byProcess[k] ?? 0) + (v / 100) * dt;
+    }
+  }
+  const cpuSeconds = Object.values(byProcess).reduce((a, b) => a + b, 0);
+  const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+  return {
+    msPerRequest: requests > 0 ? round((cpuSeconds / requests) * 1000, 3) : 0,
+    cpuSeconds: round(cpuSeconds, 1),
+    byProcess: Object.fromEntries(Object.entries(byProcess).map(([k, v]) => [k, round(v, 1)])),
+  };
+}
