@@ -177,6 +177,10 @@ const md = `# Soak: mixed traffic at ${rate} tasks/s for ${seconds / 60} min (se
 
 ${keyValueTable({
   'requests/s (all)': summary.total.rps,
+  'hello-world baselines, same client, same run (req/s)': Object.fromEntries(
+    Object.values(baselines).map((b) => [b.name, b.rps]),
+  ),
+  'this run as a share of nginx-static': `${Math.round((summary.total.rps / (baselines['nginx-static']?.rps ?? NaN)) * 1000) / 10} %`,
   'p50 / p95 / p99 / p99.9 (ms, all)': `${summary.total.p50} / ${summary.total.p95} / ${summary.total.p99} / ${summary.total.p999}`,
   '5xx or unanswered': summary.total.errors,
   outcomes: summary.outcomes,
