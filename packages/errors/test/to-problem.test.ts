@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, TooManyRequestsError, ValidationError, toProblem } from '@rail/errors';
+import { AppError, ConflictError, TooManyRequestsError, ValidationError, toProblem } from '@rail/errors';
 
 describe('toProblem', () => {
   it('maps a domain error with its code and extensions', () => {
@@ -30,5 +30,16 @@ describe('toProblem', () => {
 
   it('keeps retryAfter on rate-limit errors', () => {
     expect(new TooManyRequestsError('slow down', 7).retryAfter).toBe(7);
+  });
+});
+
+describe('stack traces', () => {
+  it('refusals (4xx) carry none, server errors keep theirs, and the process limit is left as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const refusal = new ConflictError('SEAT_UNAVAILABLE', 'Some of these seats are already taken');
+    const fault = new AppError(500, 'BOOM', 'Something broke');
+    expect(refusal.stack?.split('\n').filter((l) => l.trim().startsWith('at '))).toEqual([]);
+    expect(fault.stack?.split('\n').some((l) => l.trim().startsWith('at '))).toBe(true);
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });
