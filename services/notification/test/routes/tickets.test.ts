@@ -117,6 +117,8 @@ describe('GET /api/notifications/tickets/:bookingId', () => {
 
     const claims = verifyTicket(body.qr, await publicKey());
     expect(claims).toMatchObject({ ref: booking.reference, bookingId: booking.bookingId, seats: ['KA-12', 'KA-13'] });
+    // The ticket is stored before the e-mail goes out: wait for the mail rather than race it.
+    await waitFor(async () => (await deps.dispatcher.readInbox(email)).length > 0, 5_000, 'the e-mail');
     const [mail] = await deps.dispatcher.readInbox(email);
     expect(mail?.qr).toBe(body.qr);
 
