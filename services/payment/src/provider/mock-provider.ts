@@ -71,8 +71,14 @@ export class MockPaymentProvider implements PaymentProvider {
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    await this.roundTrip();
-    return this.record(request.idempotencyKey, this.decide(request), request.reference, request.amount);
+    // As with a real provider, the charge exists at the provider before its answer has travelled back: half the
+    // round trip on the way there, the charge recorded, half on the way back. A payment process that dies in the
+    // second half has charged without knowing it (the case the attempts' recovery exists for; the fault suite's
+    // payment-kill lands in that window).
+    await this.halfTrip();
+    const result = await this.record(request.idempotencyKey, this.decide(request), request.reference, request.amount);
+    await this.halfTrip();
+    return result;
   }
 
   async resolveCharge(lookup: ChargeLookup): Promise<ChargeResult> {
@@ -199,5 +205,9 @@ export class MockPaymentProvider implements PaymentProvider {
 
   private async roundTrip(): Promise<void> {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+  }
+
+  private async halfTrip(): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs / 2);
   }
 }
