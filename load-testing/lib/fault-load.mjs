@@ -11,8 +11,12 @@ import { completePurchase, tripsOn, seatsOf, dhakaDate } from './system.mjs';
 const WANT = [1, 1, 1, 2, 2, 3];
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
-/** Trips of the next days with free seats, most free first: enough for a few thousand bookings. */
-export async function pickTrips(client, { days = [1, 2, 3, 4, 5], maxTrips = 40, minFree = 40 } = {}) {
+/**
+ * Trips of the sales window with free seats, most free first: enough for a few thousand bookings. The whole window,
+ * not the first days only: on a machine whose databases earlier runs have filled (CI runs against the stores as a
+ * session left them) the nearest days are sold out.
+ */
+export async function pickTrips(client, { days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], maxTrips = 40, minFree = 40 } = {}) {
   const trips = [];
   for (const offset of days) for (const t of await tripsOn(client, dhakaDate(offset))) trips.push(t);
   for (const t of trips) t.free = (await seatsOf(client, t.tripId)).filter((s) => s.status === 'available').length;
@@ -91,7 +95,11 @@ export function startLoad({ client, rec, users, trips, buyers, readers, bookings
         continue;
       }
       const free = m.body.coaches.flatMap((c) => c.seats.filter((s) => s.status === 'available').map((s) => s.seatId));
-      if (free.length === 0) continue;
+      // A sold-out map: look at another train after a pause, as a person would (not a busy loop of seat maps).
+      if (free.length === 0) {
+        await sleep(200 + Math.random() * 300);
+        continue;
+      }
       const start = Math.floor(Math.random() * free.length);
       const seatIds = free.slice(start, start + Math.min(pick(WANT), free.length - start));
       const s = await client.request({
