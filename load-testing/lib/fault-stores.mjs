@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
+import { REQUIREMENTS, systemProbes } from '../../scripts/lib/system-setup.ts';
 import { sleep } from './http.mjs';
 
 function run(cmd, args, timeoutMs = 60_000) {
@@ -13,6 +14,13 @@ function run(cmd, args, timeoutMs = 60_000) {
       else resolve(stdout.trim());
     });
   });
+}
+
+/** Starts a store with the commands `npm start` and `npm test` use (scripts/lib/system-setup.ts, their one home). */
+async function startAsSetupDoes(id, timeoutMs) {
+  const requirement = REQUIREMENTS.find((r) => r.id === id);
+  if (!requirement?.start) throw new Error(`scripts/lib/system-setup.ts has no start for ${id}`);
+  for (const [cmd, ...args] of requirement.start(systemProbes())) await run(cmd, args, timeoutMs);
 }
 
 /** Does something accept TCP connections on 127.0.0.1:port? */
@@ -77,7 +85,7 @@ export const postgres = {
   /** Stops the cluster (fast shutdown: open connections are cut, as in a crash or failover). */
   stop: () => run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', 'stop', '-m', 'fast'], 90_000),
   async start() {
-    if (!(await pgReady())) await run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', 'start'], 90_000);
+    if (!(await pgReady())) await startAsSetupDoes('postgresql', 90_000);
     await waitFor('PostgreSQL', pgReady, 60_000);
   },
 };
@@ -103,25 +111,7 @@ export const redis = {
     while ((await listening(6379)) && Date.now() < deadline) await sleep(100);
   },
   async start() {
-    if (!(await redisPing())) {
-      await run('redis-server', [
-        '--daemonize',
-        'yes',
-        '--bind',
-        '127.0.0.1',
-        '-::1',
-        '--port',
-        '6379',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        '/var/lib/redis',
-        '--logfile',
-        '/var/log/redis/ci.log',
-      ]);
-    }
+    if (!(await redisPing())) await startAsSetupDoes('redis', 10_000);
     await waitFor('Redis', redisPing, 20_000);
   },
 };
