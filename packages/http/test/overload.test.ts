@@ -27,7 +27,7 @@ describe('retryAfterSeconds', () => {
 async function overloadFor(ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    const slice = Date.now() + 60;
+    const slice = Date.now() + 150;
     while (Date.now() < slice) {
       /* busy: the event loop is late by the slice */
     }
@@ -44,7 +44,7 @@ describe('load shedding in createApp (a real event loop made late)', () => {
       service: 'demo',
       apiPrefix: '/api/demo',
       logger: createLogger({ service: 'demo', level: 'silent' }),
-      overload: { maxEventLoopDelayMs: 15, sampleIntervalMs: 20, finishFactor: 1000, onShed: (_r, c) => shedClasses.push(c) },
+      overload: { maxEventLoopDelayMs: 40, sampleIntervalMs: 20, finishFactor: 1000, onShed: (_r, c) => shedClasses.push(c) },
     });
     app.get('/api/demo/search', async () => ({ ok: true }));
     app.post('/api/demo/pay', { config: { overload: 'finish' } }, async () => ({ paid: true }));
@@ -55,9 +55,13 @@ describe('load shedding in createApp (a real event loop made late)', () => {
   afterAll(() => app.close());
 
   it('answers normally while the loop is on time', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const res = await app.inject('/api/demo/search');
-    expect(res.statusCode).toBe(200);
+    // On a machine busy with other tests the loop may be late by itself for a moment: wait for a calm sample.
+    let status = 0;
+    for (let i = 0; i < 60 && status !== 200; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await app.inject('/api/demo/search')).statusCode;
+    }
+    expect(status).toBe(200);
   });
 
   it('refuses new work with 429 SERVICE_BUSY and Retry-After, lets finishing, internal and health requests through, and counts it', async () => {
@@ -97,7 +101,7 @@ describe('load shedding in createApp (a real event loop made late)', () => {
 
   it('serves new work again once the loop has caught up', async () => {
     let status = 0;
-    for (let i = 0; i < 20 && status !== 200; i += 1) {
+    for (let i = 0; i < 60 && status !== 200; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       status = (await app.inject('/api/demo/search')).statusCode;
     }
