@@ -26,7 +26,8 @@ export type BookingIdParams = Static<typeof BookingIdParams>;
 
 export const TripIdParams = Type.Object({ tripId: TripId });
 
-export const SelectSeatsBody = Type.Object(
+/** Choosing specific seats: exactly these seats are held, or none. */
+export const SelectSeatIdsBody = Type.Object(
   {
     tripId: TripId,
     seatIds: Type.Array(SeatId, { minItems: 1, maxItems: MAX_SEATS_PER_USER, uniqueItems: true }),
@@ -35,7 +36,49 @@ export const SelectSeatsBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type SelectSeatIdsBody = Static<typeof SelectSeatIdsBody>;
+
+export const SeatPreference = Type.Union([Type.Literal('window'), Type.Literal('aisle')]);
+export type SeatPreference = Static<typeof SeatPreference>;
+
+/** A coach code as printed (KA, KHA, GA, ...). */
+export const CoachCode = Type.String({ minLength: 1, maxLength: 16, pattern: '^\\S+$' });
+
+/**
+ * "Pick for me": the hold step itself chooses `count` free seats of the class for the segment. `together`
+ * (the default for more than one seat) keeps them side by side in one row or bay, or fails; without it the
+ * seats are the nearest free ones. The preference is honoured where it can be; `coach` limits the choice to
+ * one coach. All or nothing: 409 NOT_ENOUGH_SEATS with `seatsLeft` when fewer are free.
+ */
+export const AllocateSeatsBody = Type.Object(
+  {
+    tripId: TripId,
+    from: Type.Optional(StationCode),
+    to: Type.Optional(StationCode),
+    class: SeatClass,
+    count: Type.Integer({ minimum: 1, maximum: MAX_SEATS_PER_USER }),
+    together: Type.Optional(Type.Boolean()),
+    preference: Type.Optional(SeatPreference),
+    coach: Type.Optional(CoachCode),
+  },
+  { additionalProperties: false },
+);
+export type AllocateSeatsBody = Static<typeof AllocateSeatsBody>;
+
+/** POST /api/bookings/seats/select: either specific seats or an allocation request; the same 201 for both. */
+export const SelectSeatsBody = Type.Union([SelectSeatIdsBody, AllocateSeatsBody]);
 export type SelectSeatsBody = Static<typeof SelectSeatsBody>;
+
+export function isAllocation(body: SelectSeatsBody): body is AllocateSeatsBody {
+  return !('seatIds' in body);
+}
+
+/** Extra members of the 409 NOT_ENOUGH_SEATS problem: free seats of that class (and coach) for the segment. */
+export const NotEnoughSeatsProblem = Type.Object({
+  code: Type.Literal('NOT_ENOUGH_SEATS'),
+  seatsLeft: Type.Integer({ minimum: 0 }),
+});
+export type NotEnoughSeatsProblem = Static<typeof NotEnoughSeatsProblem>;
 
 export const BookedSeat = Type.Object({ seatId: SeatId, label: Type.String(), coach: Type.String(), class: SeatClass });
 export type BookedSeat = Static<typeof BookedSeat>;
@@ -108,6 +151,8 @@ export const BookingView = Type.Object(
     currency: Type.Literal('BDT'),
     expiresAt: Type.Union([IsoDateTime, Type.Null()]),
     reference: Type.Union([Type.String(), Type.Null()]),
+    /** Set when the booking is a waitlist offer (the seats were given to that waitlist entry). */
+    waitlistId: Type.Optional(Uuid),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   },
@@ -130,6 +175,76 @@ export type BookingList = Static<typeof BookingList>;
 
 export const ReleaseBookingResponse = Type.Object({ bookingId: Uuid, status: BookingStatus });
 export type ReleaseBookingResponse = Static<typeof ReleaseBookingResponse>;
+
+/**
+ * The waitlist of a sold-out class on a segment. WAITING (in line) -> OFFERED (seats held for the traveller
+ * as an ordinary HELD booking with its own payment window) -> BOOKED (paid) | EXPIRED (offer not paid in
+ * time; the seats moved on); WAITING -> LEFT (the traveller left) | CLOSED (still waiting at the cut-off
+ * before departure). OFFERED -> LEFT releases the offered seats to the next entry.
+ */
+export const WaitlistStatus = Type.Union(
+  [
+    Type.Literal('WAITING'),
+    Type.Literal('OFFERED'),
+    Type.Literal('BOOKED'),
+    Type.Literal('EXPIRED'),
+    Type.Literal('LEFT'),
+    Type.Literal('CLOSED'),
+  ],
+  { $id: 'WaitlistStatus' },
+);
+export type WaitlistStatus = Static<typeof WaitlistStatus>;
+
+export const JoinWaitlistBody = Type.Object(
+  {
+    tripId: TripId,
+    from: Type.Optional(StationCode),
+    to: Type.Optional(StationCode),
+    class: SeatClass,
+    count: Type.Integer({ minimum: 1, maximum: MAX_SEATS_PER_USER }),
+  },
+  { additionalProperties: false },
+);
+export type JoinWaitlistBody = Static<typeof JoinWaitlistBody>;
+
+export const JoinWaitlistResponse = Type.Object({
+  waitlistId: Uuid,
+  /** 1 = next in line for this trip, class and segment. */
+  position: Type.Integer({ minimum: 1 }),
+  status: Type.Literal('WAITING'),
+});
+export type JoinWaitlistResponse = Static<typeof JoinWaitlistResponse>;
+
+export const WaitlistIdParams = Type.Object({ id: Uuid });
+export type WaitlistIdParams = Static<typeof WaitlistIdParams>;
+
+export const WaitlistEntryView = Type.Object(
+  {
+    waitlistId: Uuid,
+    status: WaitlistStatus,
+    tripId: TripId,
+    from: StationCode,
+    to: StationCode,
+    class: SeatClass,
+    count: Type.Integer({ minimum: 1, maximum: MAX_SEATS_PER_USER }),
+    /** Place in line while WAITING (1 = next), else null. */
+    position: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    /** The offered booking (GET /api/bookings/:id) once OFFERED. */
+    bookingId: Type.Union([Uuid, Type.Null()]),
+    /** When an OFFERED entry's hold runs out unpaid. */
+    offerExpiresAt: Type.Union([IsoDateTime, Type.Null()]),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  },
+  { $id: 'WaitlistEntryView' },
+);
+export type WaitlistEntryView = Static<typeof WaitlistEntryView>;
+
+export const WaitlistList = Type.Object({ items: Type.Array(WaitlistEntryView) });
+export type WaitlistList = Static<typeof WaitlistList>;
+
+export const LeaveWaitlistResponse = Type.Object({ waitlistId: Uuid, status: WaitlistStatus });
+export type LeaveWaitlistResponse = Static<typeof LeaveWaitlistResponse>;
 
 /** GET /internal/bookings/:id: what the payment service needs to charge for a booking. */
 export const InternalBooking = Type.Object({

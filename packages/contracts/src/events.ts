@@ -69,6 +69,56 @@ export const EventData = {
     tripId: TripId,
     seatIds: Type.Array(SeatId),
   }),
+  /** A traveller joined the waitlist of a sold-out class on a segment. */
+  'booking.waitlisted': Type.Object({
+    waitlistId: Uuid,
+    userId: Type.String(),
+    tripId: TripId,
+    from: StationCode,
+    to: StationCode,
+    class: SeatClass,
+    count: Type.Integer({ minimum: 1 }),
+    position: Type.Integer({ minimum: 1 }),
+  }),
+  /**
+   * Freed seats were given to a waitlist entry: `bookingId` is an ordinary HELD booking that the traveller
+   * completes (passengers, OTP, payment) before `expiresAt`, or the seats move on to the next entry.
+   */
+  'booking.waitlist-offered': Type.Object({
+    waitlistId: Uuid,
+    bookingId: Uuid,
+    userId: Type.String(),
+    contact: Contact,
+    tripId: TripId,
+    trainName: Type.String(),
+    trainNumber: Type.String(),
+    date: IsoDate,
+    from: StationCode,
+    to: StationCode,
+    class: SeatClass,
+    seats: Type.Array(TicketSeat),
+    amount: Money,
+    expiresAt: IsoDateTime,
+  }),
+  /**
+   * A waitlist entry ended: `booked` (its offer was paid), `offer-expired` (not paid in time; the seats went
+   * on), `left` (the traveller left), `cut-off` (still waiting at the cut-off before departure).
+   */
+  'booking.waitlist-closed': Type.Object({
+    waitlistId: Uuid,
+    userId: Type.String(),
+    contact: Contact,
+    tripId: TripId,
+    trainName: Type.String(),
+    trainNumber: Type.String(),
+    date: IsoDate,
+    from: StationCode,
+    to: StationCode,
+    class: SeatClass,
+    count: Type.Integer({ minimum: 1 }),
+    reason: Type.Union([Type.Literal('booked'), Type.Literal('offer-expired'), Type.Literal('left'), Type.Literal('cut-off')]),
+    bookingId: Type.Union([Uuid, Type.Null()]),
+  }),
   'payment.succeeded': Type.Object({
     paymentId: Uuid,
     bookingId: Uuid,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@rail/auth-verify';
-import type { SelectSeatsBody, SelectSeatsResponse } from '@rail/contracts/booking';
+import type { SelectSeatIdsBody, SelectSeatsResponse } from '@rail/contracts/booking';
 import { withTransaction } from '@rail/db';
 import { ConflictError, ServiceUnavailableError } from '@rail/errors';
 import { activeEntries, expireOverlapping, insertHold, isExclusionViolation } from '../db/bookings-repo.js';
@@ -15,7 +15,7 @@ import { fareFor, resolveSeats, resolveSegment } from '../inventory/trip-catalog
 import type { BookingEntry, HoldResult } from '../redis/seat-inventory.js';
 import { ensureTripLoaded } from './ensure-trip-loaded.js';
 
-export async function selectSeats(deps: BookingDeps, user: AuthUser, body: SelectSeatsBody): Promise<SelectSeatsResponse> {
+export async function selectSeats(deps: BookingDeps, user: AuthUser, body: SelectSeatIdsBody): Promise<SelectSeatsResponse> {
   const catalog = await deps.inventories.get(body.tripId);
   const segment = resolveSegment(catalog, body.from, body.to);
   const seats = resolveSeats(catalog, body.seatIds);

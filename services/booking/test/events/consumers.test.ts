@@ -154,7 +154,7 @@ describe('payment.succeeded', () => {
     expect(await seatState(seat(1))).toBe('C');
 
     const confirmed = await waitFor(
-      () => delivered.find((e) => e.type === 'booking.confirmed' && e.data.bookingId === bookingId),
+      () => delivered.find((e) => e.type === 'booking.confirmed' && 'bookingId' in e.data && e.data.bookingId === bookingId),
       'booking.confirmed on the broker',
     );
     expect(Value.Check(EventData['booking.confirmed'], confirmed.data)).toBe(true);
@@ -202,7 +202,7 @@ describe('payment.succeeded', () => {
     await publisher.publish(second);
     await publisher.publish(buildEnvelope('payment.succeeded', second.data));
     const refund = await waitFor(
-      () => delivered.find((e) => e.type === 'booking.cancelled' && e.data.bookingId === bookingId),
+      () => delivered.find((e) => e.type === 'booking.cancelled' && 'bookingId' in e.data && e.data.bookingId === bookingId),
       'the refund request',
     );
     expect(refund.data).toMatchObject({ reason: 'DUPLICATE_PAYMENT', paymentId: second.data.paymentId, refundAmount: amount });
@@ -334,7 +334,7 @@ describe('DELETE /api/bookings/:id of a CONFIRMED booking', () => {
     expect(cancelled.json()).toEqual({ bookingId, status: 'CANCELLED' });
     expect(await seatState(seat(9))).toBeUndefined();
     const refund = await waitFor(
-      () => delivered.find((e) => e.type === 'booking.cancelled' && e.data.bookingId === bookingId),
+      () => delivered.find((e) => e.type === 'booking.cancelled' && 'bookingId' in e.data && e.data.bookingId === bookingId),
       'booking.cancelled on the broker',
     );
     expect(refund.data).toMatchObject({

@@ -12,7 +12,9 @@ import {
   SelectSeatsResponse,
   VerifyOtpBody,
   VerifyOtpResponse,
+  isAllocation,
 } from '@rail/contracts/booking';
+import { ValidationError } from '@rail/errors';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import { IdempotencyKeyHeaders, idempotencyHooks, redisIdempotencyStore } from '@rail/idempotency';
 import { createUserRateLimit, USER_BUDGETS } from '@rail/rate-limit';
@@ -57,7 +59,11 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
         response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 429, 503) },
       },
     },
-    async (request, reply) => reply.status(201).send(await selectSeats(deps, requireUser(request), request.body)),
+    async (request, reply) => {
+      const body = request.body;
+      if (isAllocation(body)) throw new ValidationError('Choosing seats for you is not available yet', [], 'NOT_AVAILABLE_YET');
+      return reply.status(201).send(await selectSeats(deps, requireUser(request), body));
+    },
   );
 
   app.post(
