@@ -21,3 +21,23 @@ describe('describeError for the Idempotency-Key codes', () => {
     expect(en[key]).not.toBe(bn[key]);
   });
 });
+
+describe('describeError for the waiting room and pick-for-me codes', () => {
+  it.each([
+    [403, 'QUEUE_REQUIRED', 'queueRequired'],
+    [503, 'QUEUE_UNAVAILABLE', 'queueUnavailable'],
+    [404, 'NOT_IN_QUEUE', 'notInQueue'],
+    [409, 'SALE_CLOSED', 'saleClosed'],
+    [409, 'PHONE_ALREADY_QUEUED', 'phoneAlreadyQueued'],
+  ] as const)('%i %s gets its own sentence in both languages', (status, code, key) => {
+    expect(describeError(problem(status, code), (k, v) => translate('en', k, v))).toBe(en[key]);
+    expect(describeError(problem(status, code), (k, v) => translate('bn', k, v))).toBe(bn[key]);
+    expect(en[key]).not.toBe(bn[key]);
+  });
+
+  it('409 NOT_ENOUGH_SEATS says how many are free', () => {
+    const err = new ApiError({ type: 'about:blank', title: 'x', status: 409, code: 'NOT_ENOUGH_SEATS', seatsLeft: 2 });
+    expect(describeError(err, (k, v) => translate('en', k, v))).toBe('Only 2 seats of this class are free for your journey.');
+    expect(describeError(err, (k, v) => translate('bn', k, v))).toBe('আপনার যাত্রায় এই শ্রেণির মাত্র 2টি আসন খালি।');
+  });
+});

@@ -44,14 +44,18 @@ class FakeEventSource {
 const makeSource = (url: string) => new FakeEventSource(url) as unknown as EventSource;
 
 /** An Api whose seat map answers from a mutable map, counting the loads. */
-function seatsApi(initial: SeatMap) {
+function seatsApi(initial: SeatMap, age?: { receivedAgoMs: number; headers?: Record<string, string> }) {
   let current = initial;
   let loads = 0;
   const client = new ApiClient({ session: createSessionStore(null), fetch: async () => new Response('{}') });
   const api = createApi(client);
   api.seats = async () => {
     loads++;
-    return structuredClone(current);
+    return {
+      data: structuredClone(current),
+      headers: new Headers(age?.headers),
+      receivedAt: Date.now() - (age?.receivedAgoMs ?? 0),
+    };
   };
   return {
     api,
@@ -124,6 +128,20 @@ describe('useLiveSeats', () => {
     expect(renders - before).toBeLessThanOrEqual(2); // five events, one state update
     act(() => es.emit({ tripId: 7, seatIds: [102], status: 'available', from: 'DHK', to: 'CTG' }));
     await waitFor(() => expect(loads()).toBe(3));
+  });
+
+  it('dates the map by its age on arrival, and moves it to now when the open stream corrects it', async () => {
+    const { api } = seatsApi(seatMap({ availabilityAgeMs: 4000 }), { receivedAgoMs: 0, headers: { age: '1' } });
+    const { result } = renderHook(() =>
+      useLiveSeats(api, 7, 'DHK', 'CTG', STOPS, { eventSource: makeSource, flushMs: 10, reloadDebounceMs: 10 }),
+    );
+    await waitFor(() => expect(result.current.asOf).toBeDefined());
+    expect(Date.now() - result.current.asOf!).toBeGreaterThanOrEqual(5000);
+    expect(Date.now() - result.current.asOf!).toBeLessThan(5500);
+    const es = FakeEventSource.last!;
+    act(() => es.emitSeats([{ tripId: 7, seatIds: [101], status: 'held', from: 'DHK', to: 'CTG' }]));
+    await waitFor(() => expect(statusOf(result.current.map, 101)).toBe('held'));
+    expect(Date.now() - result.current.asOf!).toBeLessThan(500);
   });
 
   it('polls while the stream is down and stops when it is back', async () => {

@@ -25,6 +25,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Wait out 429/503 and try again (default true). */
   retryBusy?: boolean;
+  /** Extra request headers (e.g. X-Queue-Pass). */
+  headers?: Record<string, string>;
+}
+
+/** A body with what the answer said about itself: its headers, and when it arrived (client clock). */
+export interface WithMeta<T> {
+  data: T;
+  headers: Headers;
+  receivedAt: number;
 }
 
 export interface ApiClientOptions {
@@ -39,6 +48,11 @@ export interface ApiClientOptions {
   /** Jitter added to each wait so a crowd told "retry in 3 s" does not return in the same millisecond. */
   jitterMs?: () => number;
   onSessionExpired?: () => void;
+  /**
+   * A 403 QUEUE_REQUIRED: the sale's waiting room stands in front of this request. The app sends the
+   * traveller to that date's room; the request still fails with the ApiError.
+   */
+  onQueueRequired?: (problem: Problem) => void;
 }
 
 export function newIdempotencyKey(): string {
@@ -62,7 +76,8 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export class ApiClient {
-  private readonly opts: Required<Omit<ApiClientOptions, 'onSessionExpired'>> & Pick<ApiClientOptions, 'onSessionExpired'>;
+  private readonly opts: Required<Omit<ApiClientOptions, 'onSessionExpired' | 'onQueueRequired'>> &
+    Pick<ApiClientOptions, 'onSessionExpired' | 'onQueueRequired'>;
   private refreshing: Promise<boolean> | null = null;
   private clockOffsetMs = 0;
   private readonly busy = new Map<number, BusyState>();
@@ -107,13 +122,18 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.requestWithMeta<T>(method, path, options)).data;
+  }
+
+  /** The same as request(), with the answer's headers and arrival time (e.g. to tell how old a seat map is). */
+  async requestWithMeta<T>(method: string, path: string, options: RequestOptions = {}): Promise<WithMeta<T>> {
     const key = method === 'POST' ? (options.idempotencyKey ?? newIdempotencyKey()) : options.idempotencyKey;
     const busyId = this.nextBusyId++;
     let refreshed = false;
     try {
       for (let attempt = 0; ; attempt++) {
         const res = await this.send(method, path, options, key);
-        if (res.ok) return (await readBody(res)) as T;
+        if (res.ok) return { data: (await readBody(res)) as T, headers: res.headers, receivedAt: Date.now() };
 
         if (res.status === 401 && options.auth !== false && !refreshed && this.opts.session.get()) {
           refreshed = true;
@@ -127,6 +147,7 @@ export class ApiClient {
 
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         const error = new ApiError(await readProblem(res), retryAfter);
+        if (res.status === 403 && error.code === 'QUEUE_REQUIRED') this.opts.onQueueRequired?.(error.problem);
         const busy = res.status === 429 || res.status === 503;
         if (!busy || options.retryBusy === false || attempt >= this.opts.maxBusyRetries) throw error;
 
@@ -172,7 +193,7 @@ export class ApiClient {
     options: RequestOptions,
     idempotencyKey: string | undefined,
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const session = this.opts.session.get();

@@ -23,6 +23,16 @@ export class ApiError extends Error {
     return out;
   }
 
+  /** NOT_ENOUGH_SEATS: how many seats of the class are free (take that many instead). */
+  get seatsLeft(): number | undefined {
+    return typeof this.problem.seatsLeft === 'number' ? this.problem.seatsLeft : undefined;
+  }
+
+  /** QUEUE_REQUIRED: the sale date whose waiting room to join. */
+  get queueDate(): string | undefined {
+    return typeof this.problem.date === 'string' ? this.problem.date : undefined;
+  }
+
   get seatIds(): number[] {
     return Array.isArray(this.problem.seatIds) ? this.problem.seatIds : [];
   }

@@ -7,7 +7,16 @@ import type { SeatMap, SearchResponse, SearchTrip, StationsResponse, Station, Tr
 import type { SeatClass, SeatStatus } from '@rail/contracts/common';
 import type { AuthUserView, LoginBody, RegisterBody, TokenResponse as ContractTokenResponse } from '@rail/contracts/auth';
 import type {
+  AllocateSeatsBody,
   BookedSeat,
+  JoinWaitlistBody,
+  JoinWaitlistResponse,
+  LeaveWaitlistResponse,
+  SeatPreference,
+  SelectSeatIdsBody,
+  WaitlistEntryView,
+  WaitlistList,
+  WaitlistStatus,
   BookingList,
   BookingStatus,
   BookingView,
@@ -21,6 +30,7 @@ import type {
 } from '@rail/contracts/booking';
 import type { InitiatePaymentResponse, PaymentMethod, VerifyPaymentBody, VerifyPaymentResponse } from '@rail/contracts/payment';
 import type { TicketQrResponse } from '@rail/contracts/notification';
+import type { PlaceResponse, SaleResponse, SaleStatus } from '@rail/contracts/queue';
 
 export type { SeatMap, SearchResponse, SearchTrip, StationsResponse, Station, TripDetail, SeatClass, SeatStatus };
 export type Coach = SeatMap['coaches'][number];
@@ -37,6 +47,11 @@ export interface Problem {
   errors?: { field: string; message: string }[];
   /** SEAT_UNAVAILABLE: the seats that were taken. */
   seatIds?: number[];
+  /** NOT_ENOUGH_SEATS (NotEnoughSeatsProblem): free seats of the class for the segment. */
+  seatsLeft?: number;
+  /** QUEUE_REQUIRED (QueueRequiredProblem): the sale's date, and its path under /api/queue. */
+  date?: string;
+  queue?: string;
 }
 
 // --- auth ---
@@ -49,6 +64,11 @@ export type TokenResponse = ContractTokenResponse;
 export type BookingId = string;
 export type { BookingStatus, BookedSeat, Passenger };
 export type SelectSeatsRequest = SelectSeatsBody;
+/** Choosing the seats on the map. */
+export type SelectSeatIdsRequest = SelectSeatIdsBody;
+/** "Pick seats for me": class and count, the service chooses. */
+export type AllocateSeatsRequest = AllocateSeatsBody;
+export type { SeatPreference };
 export type HoldResponse = SelectSeatsResponse;
 export type ConfirmRequest = ConfirmSeatsBody;
 export type ConfirmResponse = ConfirmSeatsResponse;
@@ -58,6 +78,17 @@ export type { VerifyOtpResponse, BookingList };
  * ever carries it; the ticket page asks the notification service for it (TicketQr).
  */
 export type Booking = BookingView & { qr?: string | null };
+
+// --- waitlist (a sold-out class) ---
+export type WaitlistEntry = WaitlistEntryView;
+export type { JoinWaitlistBody, JoinWaitlistResponse, LeaveWaitlistResponse, WaitlistList, WaitlistStatus };
+
+// --- waiting room (queue service) ---
+/** GET /api/queue/sales/:date. */
+export type Sale = SaleResponse;
+/** POST /api/queue/sales/:date/join and GET .../me: my place in the room. */
+export type Place = PlaceResponse;
+export type { SaleStatus };
 
 // --- payment ---
 export type { PaymentMethod, VerifyPaymentResponse };

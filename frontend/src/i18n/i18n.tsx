@@ -12,6 +12,8 @@ export interface I18n {
   money: (n: number) => string;
   time: (iso: string) => string;
   date: (isoDate: string) => string;
+  /** A moment as the railway's local day and time ("Thu 10 Dec, 08:00"). */
+  dateTime: (iso: string) => string;
 }
 
 const STORAGE_KEY = 'rail.lang';
@@ -38,6 +40,14 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
   const numFmt = new Intl.NumberFormat(locale);
   const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Dhaka' });
   const dateFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Dhaka',
+  });
   return {
     lang,
     setLang,
@@ -46,6 +56,7 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
     money: (n) => `৳${numFmt.format(n)}`,
     time: (iso) => timeFmt.format(new Date(iso)),
     date: (isoDate) => dateFmt.format(new Date(`${isoDate}T00:00:00Z`)),
+    dateTime: (iso) => dateTimeFmt.format(new Date(iso)),
   };
 }
 

@@ -5,6 +5,10 @@ import { createApi, type Api } from '../api/endpoints.js';
 import { createSessionStore, type Session } from '../api/session.js';
 import { navigate } from './router.js';
 
+/** The waiting room of a sale date, returning to `next` (a path of this app) once admitted. */
+export const waitingRoomHref = (date: string, next?: string) =>
+  `/queue/${encodeURIComponent(date)}${next ? `?next=${encodeURIComponent(next)}` : ''}`;
+
 export function createBrowserApi(): Api {
   const client = new ApiClient({
     session: createSessionStore(),
@@ -13,6 +17,11 @@ export function createBrowserApi(): Api {
       const here = window.location.pathname + window.location.search;
       if (!window.location.pathname.startsWith('/login'))
         navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
+    },
+    onQueueRequired: (problem) => {
+      // The sale's waiting room stands in front of this request: queue there, then come back here.
+      if (!problem.date || window.location.pathname.startsWith('/queue/')) return;
+      navigate(waitingRoomHref(problem.date, window.location.pathname + window.location.search));
     },
   });
   return createApi(client);

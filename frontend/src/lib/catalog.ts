@@ -1,6 +1,7 @@
 /** Cached catalog reads (stations, trip details): they never change during a visit, so fetch each once. */
 import { useEffect, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
+import { rememberTripDate } from '../api/queue-pass.js';
 import type { Station, TripDetail } from '../api/types.js';
 
 let stationsPromise: Promise<Station[]> | null = null;
@@ -20,7 +21,10 @@ export function loadStations(api: Api): Promise<Station[]> {
 export function loadTrip(api: Api, tripId: number): Promise<TripDetail> {
   let p = trips.get(tripId);
   if (!p) {
-    p = api.trip(tripId);
+    p = api.trip(tripId).then((t) => {
+      rememberTripDate(t.tripId, t.date); // which sale (and queue pass) the trip belongs to
+      return t;
+    });
     p.catch(() => trips.delete(tripId));
     trips.set(tripId, p);
   }

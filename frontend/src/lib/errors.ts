@@ -5,6 +5,13 @@ import type { I18n } from '../i18n/i18n.js';
 export function describeError(err: unknown, t: I18n['t']): string {
   if (!isApiError(err)) return t('genericError');
   if (err.status === 0) return t('network');
+  // The waiting room's codes (QueueErrorCode), before the generic statuses they come with.
+  if (err.code === 'QUEUE_REQUIRED') return t('queueRequired');
+  if (err.code === 'QUEUE_UNAVAILABLE') return t('queueUnavailable');
+  if (err.code === 'NOT_IN_QUEUE') return t('notInQueue');
+  if (err.code === 'SALE_CLOSED') return t('saleClosed');
+  if (err.code === 'PHONE_ALREADY_QUEUED') return t('phoneAlreadyQueued');
+  if (err.code === 'NOT_ENOUGH_SEATS') return t('notEnoughSeats', { n: err.seatsLeft ?? 0 });
   if (err.status === 429) return t('busyGaveUp');
   if (err.status === 503 || err.status === 502 || err.status === 504) return t('unavailable');
   if (err.status === 404) return t('notFound');

@@ -4,16 +4,21 @@
  * storm does not re-render per message. Seats taken on an overlapping segment are marked at once; a
  * release triggers a (debounced) reload, because a seat freed on one segment may still be taken on
  * another. When the stream is down the map is polled every few seconds until the stream is back.
+ * `asOf` says how current the map is: when loaded, the moment its statuses were read (the answer's age on
+ * arrival subtracted), and each burst the open stream applies moves it to now.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import type { SeatEvent, SeatMap } from '../api/types.js';
+import { ageOnArrival } from './freshness.js';
 
 export interface LiveSeats {
   map: SeatMap | undefined;
   error: unknown;
   /** True while the event stream is connected; false means we are polling. */
   live: boolean;
+  /** Epoch ms (client clock) the map's statuses are from; undefined until loaded. */
+  asOf: number | undefined;
   refresh: () => void;
 }
 
@@ -94,6 +99,7 @@ export function useLiveSeats(
   const [map, setMap] = useState<SeatMap>();
   const [error, setError] = useState<unknown>(null);
   const [live, setLive] = useState(false);
+  const [asOf, setAsOf] = useState<number>();
   const stopsRef = useRef(stops);
   stopsRef.current = stops;
   const reloadRef = useRef<() => void>(() => undefined);
@@ -117,12 +123,13 @@ export function useLiveSeats(
       sinceFetch = [];
       api
         .seats(tripId, { from, to }, { signal: ctrl.signal })
-        .then((fresh) => {
+        .then(({ data: fresh, headers, receivedAt }) => {
           if (disposed || ctrl.signal.aborted) return;
           // Events that arrived while the request was in flight may be newer than the answer.
           const { map: merged } = applySeatEvents(fresh, sinceFetch ?? [], stopsRef.current);
           sinceFetch = null;
           setMap(merged);
+          setAsOf(receivedAt - ageOnArrival(fresh, headers));
           setError(null);
         })
         .catch((err: unknown) => {
@@ -150,6 +157,8 @@ export function useLiveSeats(
         reload = result.needsReload;
         return result.map;
       });
+      // The stream is open and has just told us what changed: the map is current as of now.
+      if (events.length > 0) setAsOf((prev) => (prev === undefined ? prev : Math.max(prev, Date.now())));
       if (reload || events.some((e) => e.status === 'available')) scheduleReload();
     };
 
@@ -210,5 +219,5 @@ export function useLiveSeats(
   }, [api, tripId, from, to, pollMs, flushMs, reloadDebounceMs]);
 
   const refresh = useCallback(() => reloadRef.current(), []);
-  return { map, error, live, refresh };
+  return { map, error, live, asOf, refresh };
 }

@@ -36,7 +36,8 @@ export function PassengersPage({ id }: { id: string }) {
         ...(p.age ? { age: p.age } : {}),
         ...(p.gender ? { gender: p.gender } : {}),
       }));
-      const res = await api.confirm({ bookingId: b.bookingId, passengers: clean });
+      // The trip names the sale date whose queue pass the confirm carries while its room is active.
+      const res = await api.confirm({ bookingId: b.bookingId, passengers: clean }, { tripId: b.tripId });
       journey.saveOtp(id, { sentTo: res.otpSentTo, ...(res.devOtp ? { devOtp: res.devOtp } : {}) });
       navigate(`/bookings/${encodeURIComponent(id)}/otp`);
     } catch (err) {
