@@ -13,6 +13,7 @@ import { ResultsPage } from './pages/results-page.js';
 import { SearchPage } from './pages/search-page.js';
 import { SeatsPage } from './pages/seats-page.js';
 import { TicketPage } from './pages/ticket-page.js';
+import { WaitingRoomPage } from './pages/waiting-room-page.js';
 
 function Routes() {
   const { path } = useLocation();
@@ -23,6 +24,7 @@ function Routes() {
   if (path === '/register') return <RegisterPage />;
   if (path === '/results') return <ResultsPage />;
   if (path === '/bookings') return <BookingsPage />;
+  if ((m = match('/queue/:date', path))) return <WaitingRoomPage key={m.date} date={m.date ?? ''} />;
   if ((m = match('/trips/:tripId/seats', path))) return <SeatsPage key={m.tripId} tripId={Number(m.tripId)} />;
   if ((m = match('/bookings/:id/passengers', path))) return <PassengersPage id={m.id ?? ''} />;
   if ((m = match('/bookings/:id/otp', path))) return <OtpPage id={m.id ?? ''} />;
