@@ -10,7 +10,8 @@ import { useI18n } from '../i18n/i18n.js';
 
 export const MAX_SEATS = 4;
 
-export type SeatView = 'available' | 'held' | 'booked' | 'selected';
+/** `picked`: held for this traveller by "pick seats for me", shown on the map until they continue. */
+export type SeatView = 'available' | 'held' | 'booked' | 'selected' | 'picked';
 
 export interface SeatMapProps {
   coaches: Coach[];
@@ -19,6 +20,8 @@ export interface SeatMapProps {
   activeCoach: number;
   onCoachChange: (index: number) => void;
   max?: number;
+  /** Seats "pick seats for me" is holding for this traveller (highlighted, not choosable). */
+  picked?: ReadonlySet<number>;
 }
 
 interface Layout {
@@ -36,7 +39,17 @@ function layoutOf(coach: Coach): Layout {
   return { rows, columns, aisleAfter: Math.floor(columns.length / 2) - 1, byCell };
 }
 
-export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChange, max = MAX_SEATS }: SeatMapProps) {
+const NONE: ReadonlySet<number> = new Set();
+
+export function SeatMap({
+  coaches,
+  selected,
+  onToggle,
+  activeCoach,
+  onCoachChange,
+  max = MAX_SEATS,
+  picked = NONE,
+}: SeatMapProps) {
   const { t, money, num } = useI18n();
   const coach = coaches[Math.min(activeCoach, coaches.length - 1)];
   const layout = useMemo(() => (coach ? layoutOf(coach) : null), [coach]);
@@ -55,9 +68,20 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
 
   if (!coach || !layout) return null;
 
-  const viewOf = (seat: Seat): SeatView => (selected.has(seat.seatId) ? 'selected' : seat.status);
+  const viewOf = (seat: Seat): SeatView =>
+    picked.has(seat.seatId) ? 'picked' : selected.has(seat.seatId) ? 'selected' : seat.status;
   const statusText = (v: SeatView) =>
-    t(v === 'available' ? 'stAvailable' : v === 'held' ? 'stHeld' : v === 'booked' ? 'stBooked' : 'stSelected');
+    t(
+      v === 'available'
+        ? 'stAvailable'
+        : v === 'held'
+          ? 'stHeld'
+          : v === 'booked'
+            ? 'stBooked'
+            : v === 'picked'
+              ? 'stPicked'
+              : 'stSelected',
+    );
   const labelOf = (seat: Seat) =>
     t('seatLabel', {
       coach: coach.code,
@@ -68,7 +92,7 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
 
   const toggle = (seat: Seat) => {
     const v = viewOf(seat);
-    if (v === 'held' || v === 'booked') return;
+    if (v === 'held' || v === 'booked' || v === 'picked') return;
     if (v === 'available' && selected.size >= max) {
       setLimitHit(true);
       return;
@@ -134,7 +158,7 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
       <div role="tablist" aria-label={t('coachTabs')} className="coach-tabs">
         {coaches.map((c, i) => {
           const free = c.seats.filter((s) => s.status === 'available' && !selected.has(s.seatId)).length;
-          const mine = c.seats.filter((s) => selected.has(s.seatId)).length;
+          const mine = c.seats.filter((s) => selected.has(s.seatId) || picked.has(s.seatId)).length;
           return (
             <button
               key={c.coachId}
@@ -190,7 +214,7 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
                 const gridRow = layout.rows.indexOf(row) + 1;
                 if (!seat) return <span key={`${row}:${col}`} style={{ gridRow, gridColumn }} aria-hidden="true" />;
                 const view = viewOf(seat);
-                const taken = view === 'held' || view === 'booked';
+                const taken = view === 'held' || view === 'booked' || view === 'picked';
                 return (
                   <button
                     key={seat.seatId}
@@ -204,7 +228,7 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
                     data-status={view}
                     style={{ gridRow, gridColumn }}
                     aria-label={labelOf(seat)}
-                    aria-pressed={view === 'selected'}
+                    aria-pressed={view === 'selected' || view === 'picked'}
                     aria-disabled={taken || undefined}
                     tabIndex={seat.seatId === rovingId ? 0 : -1}
                     onFocus={() => setFocusId(seat.seatId)}
@@ -225,7 +249,10 @@ export function SeatMap({ coaches, selected, onToggle, activeCoach, onCoachChang
       </p>
 
       <ul className="legend" aria-label={t('legend')}>
-        {(['available', 'selected', 'held', 'booked'] as const).map((v) => (
+        {(picked.size > 0
+          ? (['available', 'picked', 'held', 'booked'] as const)
+          : (['available', 'selected', 'held', 'booked'] as const)
+        ).map((v) => (
           <li key={v}>
             <span className={`seat seat-${v} seat-swatch`} aria-hidden="true" />
             {statusText(v)}

@@ -1,6 +1,10 @@
-/** My bookings, newest first, with a two-step cancel. */
-import { useState } from 'react';
-import type { Booking } from '../api/types.js';
+/**
+ * My bookings, newest first, with a two-step cancel; above them my waitlist places (the position while
+ * waiting, and a clear notice when seats are offered, with the way on to pay before the offer runs out).
+ * While any place is waiting the list is looked at again every few seconds, so an offer shows up here.
+ */
+import { useEffect, useState } from 'react';
+import type { Booking, WaitlistEntry } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useApi, useRequireSession } from '../lib/app-context.js';
@@ -18,12 +22,53 @@ export function BookingsPage() {
     [signedIn],
   );
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const waitlist = useAsync(
+    (signal) => (signedIn ? api.waitlist({ signal, retryBusy: false }) : Promise.resolve(undefined)),
+    [signedIn],
+  );
+  const entries = (waitlist.data?.items ?? []).filter((w) => w.status !== 'LEFT');
+  const waiting = entries.some((w) => w.status === 'WAITING');
+  const offers = entries.filter((w) => w.status === 'OFFERED');
+  const offerKey = offers.map((w) => w.waitlistId).join();
+
+  // An offer turns a waiting place into a held booking: look again while something waits.
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => waitlist.reload(), WAITLIST_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, waitlist.reload]);
+  useEffect(() => {
+    if (offerKey) reload();
+  }, [offerKey, reload]);
 
   if (!signedIn) return null;
   return (
     <section>
       <h1>{t('bookingsTitle')}</h1>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      {offers.map((w) => (
+        <OfferNotice key={w.waitlistId} entry={w} />
+      ))}
+      {entries.length > 0 && (
+        <section className="waitlist" aria-labelledby="waitlist-title">
+          <h2 id="waitlist-title">{t('waitlistTitle')}</h2>
+          <ul className="bookings">
+            {entries.map((w) => (
+              <WaitlistRow
+                key={w.waitlistId}
+                entry={w}
+                onLeft={(err) => {
+                  setMessage(
+                    err === null ? { kind: 'success', text: t('waitlistLeft') } : { kind: 'error', text: describeError(err, t) },
+                  );
+                  waitlist.reload();
+                  reload();
+                }}
+              />
+            ))}
+          </ul>
+        </section>
+      )}
       {error !== null && <Notice kind="error">{describeError(error, t)}</Notice>}
       {loading && !data && <p aria-busy="true">{t('loading')}</p>}
       {data && data.items.length === 0 && <Notice>{t('noBookings')}</Notice>}
@@ -42,6 +87,81 @@ export function BookingsPage() {
         ))}
       </ul>
     </section>
+  );
+}
+
+export const WAITLIST_POLL_MS = 5000;
+
+function OfferNotice({ entry: w }: { entry: WaitlistEntry }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <div className="waitlist-offer" data-waitlist-id={w.waitlistId}>
+      <Notice kind="success">
+        <strong>
+          {w.offerExpiresAt ? t('waitlistOffered', { time: dateTime(w.offerExpiresAt) }) : t('waitlistOffered', { time: '…' })}
+        </strong>{' '}
+        {w.bookingId && (
+          <Link className="button primary" to={`/bookings/${encodeURIComponent(w.bookingId)}/passengers`}>
+            {t('waitlistPay')}
+          </Link>
+        )}
+      </Notice>
+    </div>
+  );
+}
+
+function WaitlistRow({ entry: w, onLeft }: { entry: WaitlistEntry; onLeft: (err: unknown) => void }) {
+  const api = useApi();
+  const { t, num, date: fmtDate } = useI18n();
+  const stations = useStations(api);
+  const trip = useTrip(api, w.tripId);
+  const [busy, setBusy] = useState(false);
+  const leavable = w.status === 'WAITING' || w.status === 'OFFERED';
+
+  const leave = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await api.leaveWaitlist(w.waitlistId);
+      onLeft(null);
+    } catch (err) {
+      onLeft(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="card booking-row waitlist-row" data-waitlist-id={w.waitlistId}>
+      <div className="booking-main">
+        <span className={`badge badge-wl-${w.status.toLowerCase()}`}>{t(`wl_${w.status}`)}</span>
+        <strong>
+          {stationName(stations, w.from)} → {stationName(stations, w.to)}
+        </strong>
+        {trip && (
+          <span className="muted">
+            {' '}
+            · {trip.trainName} · {fmtDate(trip.date)}
+          </span>
+        )}
+        <p className="muted small">
+          {t('waitlistWants', { n: num(w.count), class: t(`class_${w.class}`) })}
+          {w.status === 'WAITING' && w.position !== null && (
+            <>
+              {' · '}
+              <strong className="waitlist-position">{t('waitlistPosition', { n: num(w.position) })}</strong>
+            </>
+          )}
+        </p>
+      </div>
+      {leavable && (
+        <div className="booking-actions">
+          <button type="button" className="button danger-outline" disabled={busy} aria-busy={busy} onClick={leave}>
+            {t('waitlistLeave')}
+          </button>
+        </div>
+      )}
+    </li>
   );
 }
 
@@ -73,6 +193,7 @@ function BookingRow({ booking: b, onCancelled }: { booking: Booking; onCancelled
     <li className="card booking-row">
       <div className="booking-main">
         <span className={`badge badge-${b.status.toLowerCase()}`}>{t(`status_${b.status}`)}</span>
+        {b.waitlistId && <span className="badge badge-wl-offered">{t('waitlistOfferBadge')}</span>}
         <strong>
           {stationName(stations, b.from)} → {stationName(stations, b.to)}
         </strong>

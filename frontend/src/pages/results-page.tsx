@@ -1,21 +1,34 @@
-/** Search results: each train's departure and arrival, and its classes with fare and seats left. */
-import type { SearchTrip } from '../api/types.js';
+/**
+ * Search results: each train's departure and arrival, and its classes with fare and seats left. The date's
+ * sale says "on sale from …" (or sold out); while its waiting room is active the class links lead through
+ * the room. A sold-out class offers its waitlist.
+ */
+import { useEffect, useState } from 'react';
+import { rememberTripDate } from '../api/queue-pass.js';
+import type { Sale, SearchTrip } from '../api/types.js';
 import { Notice } from '../components/notice.js';
+import { SaleNotice } from '../components/sale-notice.js';
+import { WaitlistJoin } from '../components/waitlist-join.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useApi } from '../lib/app-context.js';
+import { useApi, useSession } from '../lib/app-context.js';
 import { describeError } from '../lib/errors.js';
-import { Link, useLocation } from '../lib/router.js';
+import { Link, navigate, useLocation } from '../lib/router.js';
+import { throughQueue, useSale } from '../lib/sale.js';
 import { useAsync } from '../lib/use-async.js';
 
 export function ResultsPage() {
   const api = useApi();
   const i18n = useI18n();
   const { t, num, date: fmtDate } = i18n;
-  const { query } = useLocation();
+  const { query, href } = useLocation();
   const from = query.get('from') ?? '';
   const to = query.get('to') ?? '';
   const date = query.get('date') ?? '';
   const { data, error, loading, reload } = useAsync((signal) => api.search({ from, to, date }, { signal }), [from, to, date]);
+  const sale = useSale(api, date || undefined);
+  useEffect(() => {
+    for (const trip of data?.trips ?? []) rememberTripDate(trip.tripId, trip.date);
+  }, [data]);
 
   return (
     <section>
@@ -24,6 +37,7 @@ export function ResultsPage() {
       </p>
       <h1>{data ? t('resultsTitle', { from: data.from.name, to: data.to.name }) : t('searchTitle')}</h1>
       {data && <p className="muted">{t('resultsCount', { n: num(data.trips.length), date: fmtDate(data.date) })}</p>}
+      <SaleNotice sale={sale} next={href} now={api.client.serverNow()} />
       {loading && !data && <p aria-busy="true">{t('loading')}</p>}
       {error !== null && (
         <Notice kind="error">
@@ -36,15 +50,36 @@ export function ResultsPage() {
       {data && data.trips.length === 0 && <Notice>{t('noTrains')}</Notice>}
       <ul className="trips">
         {data?.trips.map((trip) => (
-          <TripCard key={trip.tripId} trip={trip} from={data.from.code} to={data.to.code} />
+          <TripCard
+            key={trip.tripId}
+            trip={trip}
+            from={data.from.code}
+            to={data.to.code}
+            sale={sale?.date === trip.date ? sale : undefined}
+            loginHref={`/login?next=${encodeURIComponent(href)}`}
+          />
         ))}
       </ul>
     </section>
   );
 }
 
-function TripCard({ trip, from, to }: { trip: SearchTrip; from: string; to: string }) {
+function TripCard({
+  trip,
+  from,
+  to,
+  sale,
+  loginHref,
+}: {
+  trip: SearchTrip;
+  from: string;
+  to: string;
+  sale: Sale | undefined;
+  loginHref: string;
+}) {
   const { t, num, money, time } = useI18n();
+  const session = useSession();
+  const [waitlistFor, setWaitlistFor] = useState<string | null>(null);
   const h = Math.floor(trip.durationMinutes / 60);
   const m = trip.durationMinutes % 60;
   return (
@@ -82,11 +117,33 @@ function TripCard({ trip, from, to }: { trip: SearchTrip; from: string; to: stri
           return (
             <li key={c.class}>
               {soldOut ? (
-                <div className="class-row disabled">{body}</div>
+                <>
+                  <div className="class-row disabled">
+                    {body}
+                    {waitlistFor !== c.class && (
+                      <button type="button" className="button small" onClick={() => setWaitlistFor(c.class)}>
+                        {t('waitlistJoin')}
+                      </button>
+                    )}
+                  </div>
+                  {waitlistFor === c.class && (
+                    <WaitlistJoin
+                      tripId={trip.tripId}
+                      from={from}
+                      to={to}
+                      seatClass={c.class}
+                      beforeJoin={() => {
+                        if (session) return true;
+                        navigate(loginHref);
+                        return false;
+                      }}
+                    />
+                  )}
+                </>
               ) : (
                 <Link
                   className="class-row"
-                  to={`/trips/${trip.tripId}/seats?from=${from}&to=${to}&class=${c.class}`}
+                  to={throughQueue(sale, `/trips/${trip.tripId}/seats?from=${from}&to=${to}&class=${c.class}`)}
                   aria-label={`${t('chooseSeats')}: ${trip.trainName}, ${t(`class_${c.class}`)}, ${money(c.fare)}, ${seats}`}
                 >
                   {body}

@@ -1,11 +1,18 @@
 /**
- * Seat selection for one trip segment: the live seat map, up to 4 seats, and the hold. A seat lost between
- * the click and the hold (409 SEAT_UNAVAILABLE) is explained and the map refreshed; the traveller stays here.
+ * Seat selection for one trip segment: the live seat map (with how current it is), up to 4 seats, and the
+ * hold. A seat lost between the click and the hold (409 SEAT_UNAVAILABLE) is explained and the map
+ * refreshed; the traveller stays here. Beside the map, "pick seats for me" holds seats chosen by the service
+ * and shows them on the map before the traveller continues; a sold-out class offers its waitlist. The sale
+ * date's status says "on sale from …" or sold out.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isApiError } from '../api/errors.js';
 import { newIdempotencyKey } from '../api/client.js';
-import type { Coach, Seat } from '../api/types.js';
+import type { Coach, HoldResponse, Seat } from '../api/types.js';
+import { FreshnessLabel } from '../components/freshness-label.js';
+import { HoldCountdown } from '../components/hold-countdown.js';
+import { PickForMe, type ClassOption } from '../components/pick-for-me.js';
+import { SaleNotice } from '../components/sale-notice.js';
 import { MAX_SEATS, SeatMap } from '../components/seat-map.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -15,6 +22,7 @@ import { describeError } from '../lib/errors.js';
 import { journey } from '../lib/journey.js';
 import { useLiveSeats } from '../lib/live-seats.js';
 import { navigate, useLocation } from '../lib/router.js';
+import { useSale } from '../lib/sale.js';
 
 export function SeatsPage({ tripId }: { tripId: number }) {
   const api = useApi();
@@ -26,7 +34,12 @@ export function SeatsPage({ tripId }: { tripId: number }) {
   const wantedClass = query.get('class');
   const trip = useTrip(api, tripId);
   const stops = useMemo(() => trip?.stops.map((s) => s.code) ?? null, [trip]);
-  const { map, error, live, refresh } = useLiveSeats(api, tripId, from, to, stops);
+  const { map, error, live, asOf, refresh } = useLiveSeats(api, tripId, from, to, stops);
+  const sale = useSale(api, trip?.date);
+  const [picked, setPicked] = useState<HoldResponse | null>(null);
+  const [releasing, setReleasing] = useState(false);
+  const pickedIds = useMemo(() => new Set(picked?.seats.map((s) => s.seatId) ?? []), [picked]);
+  const now = useCallback(() => api.client.serverNow(), [api]);
 
   const [selected, setSelected] = useState<Set<number>>(() => new Set(journey.choice(tripId)));
   const [coachIndex, setCoachIndex] = useState<number | null>(null);
@@ -104,6 +117,44 @@ export function SeatsPage({ tripId }: { tripId: number }) {
     }
   };
 
+  const classes = useMemo<ClassOption[]>(() => {
+    const free = new Map<ClassOption['class'], number>();
+    for (const c of map?.coaches ?? [])
+      free.set(c.class, (free.get(c.class) ?? 0) + c.seats.filter((s) => s.status === 'available').length);
+    return [...free].map(([seatClass, n]) => ({ class: seatClass, free: n }));
+  }, [map]);
+
+  const mustLogIn = () => {
+    if (session) return true;
+    navigate(`/login?next=${encodeURIComponent(href)}`);
+    return false;
+  };
+
+  const onPicked = (held: HoldResponse) => {
+    journey.saveHold(held);
+    setSelected(new Set());
+    setNotice(null);
+    setPicked(held);
+    // Show the coach the seats are in.
+    const first = held.seats[0]?.seatId;
+    const index = map?.coaches.findIndex((c) => c.seats.some((s) => s.seatId === first)) ?? -1;
+    if (index >= 0) setCoachIndex(index);
+  };
+
+  const releasePicked = async () => {
+    if (!picked || releasing) return;
+    setReleasing(true);
+    try {
+      await api.cancel(picked.bookingId);
+      setPicked(null);
+      refresh();
+    } catch (err) {
+      setNotice({ kind: 'error', text: describeError(err, t) });
+    } finally {
+      setReleasing(false);
+    }
+  };
+
   const fromStop = trip?.stops.find((s) => s.code === map?.from);
   const toStop = trip?.stops.find((s) => s.code === map?.to);
 
@@ -129,44 +180,103 @@ export function SeatsPage({ tripId }: { tripId: number }) {
         <p className={`live-badge${live ? ' on' : ''}`} role="status">
           <span className="dot" aria-hidden="true" />
           {live ? t('live') : t('liveOff')}
+          {asOf !== undefined && (
+            <>
+              {' · '}
+              <FreshnessLabel asOf={asOf} />
+            </>
+          )}
           {/* The train service served its last good statuses while booking is busy: say so, briefly. */}
           {map?.availability === 'stale' && <span className="stale-hint"> · {t('seatsStale')}</span>}
         </p>
       </header>
 
+      <SaleNotice sale={sale} next={href} now={now()} />
+
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
       {error !== null && !map && <Notice kind="error">{describeError(error, t)}</Notice>}
       {!map && error === null && <p aria-busy="true">{t('loading')}</p>}
 
-      {map && (
-        <SeatMap
-          coaches={map.coaches}
-          selected={selected}
-          onToggle={toggle}
-          activeCoach={activeCoach}
-          onCoachChange={(i) => setCoachIndex(i)}
-        />
+      <div className="seats-layout">
+        {map && (
+          <SeatMap
+            coaches={map.coaches}
+            selected={selected}
+            picked={pickedIds}
+            onToggle={toggle}
+            activeCoach={activeCoach}
+            onCoachChange={(i) => setCoachIndex(i)}
+          />
+        )}
+        {map && !picked && classes.length > 0 && (
+          <PickForMe
+            key={`${map.from}-${map.to}`}
+            tripId={tripId}
+            from={map.from}
+            to={map.to}
+            classes={classes}
+            initialClass={wantedClass}
+            coach={map.coaches[activeCoach] && { code: map.coaches[activeCoach].code, class: map.coaches[activeCoach].class }}
+            beforeHold={mustLogIn}
+            onHeld={onPicked}
+          />
+        )}
+      </div>
+
+      {picked && (
+        <section className="card picked">
+          <Notice kind="success">
+            {t('pickedNotice', {
+              seats: picked.seats.map((s) => `${t('coach', { code: s.coach })} · ${s.label}`).join(', '),
+            })}
+          </Notice>
+          {picked.expiresAt && (
+            <HoldCountdown
+              expiresAt={picked.expiresAt}
+              now={now}
+              onExpire={() => {
+                setPicked(null);
+                setNotice({ kind: 'warn', text: t('holdExpired') });
+                refresh();
+              }}
+            />
+          )}
+          <div className="picked-actions">
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => navigate(`/bookings/${encodeURIComponent(picked.bookingId)}/passengers`)}
+            >
+              {t('pickedContinue')} · {money(picked.amount)}
+            </button>
+            <button type="button" className="button" disabled={releasing} aria-busy={releasing} onClick={releasePicked}>
+              {t('pickedRelease')}
+            </button>
+          </div>
+        </section>
       )}
 
-      <div className="action-bar">
-        <div className="action-summary">
-          <span>{t('selectedCount', { n: num(selected.size), max: num(MAX_SEATS) })}</span>
-          {selected.size > 0 && <strong>{money(amount)}</strong>}
+      {!picked && (
+        <div className="action-bar">
+          <div className="action-summary">
+            <span>{t('selectedCount', { n: num(selected.size), max: num(MAX_SEATS) })}</span>
+            {selected.size > 0 && <strong>{money(amount)}</strong>}
+          </div>
+          <button
+            type="button"
+            className="button primary"
+            disabled={selected.size === 0 || submitting}
+            aria-busy={submitting}
+            onClick={hold}
+          >
+            {selected.size === 0
+              ? t('holdNone')
+              : selected.size === 1
+                ? t('holdButtonOne', { amount: money(amount) })
+                : t('holdButton', { n: num(selected.size), amount: money(amount) })}
+          </button>
         </div>
-        <button
-          type="button"
-          className="button primary"
-          disabled={selected.size === 0 || submitting}
-          aria-busy={submitting}
-          onClick={hold}
-        >
-          {selected.size === 0
-            ? t('holdNone')
-            : selected.size === 1
-              ? t('holdButtonOne', { amount: money(amount) })
-              : t('holdButton', { n: num(selected.size), amount: money(amount) })}
-        </button>
-      </div>
+      )}
     </section>
   );
 }
