@@ -73,6 +73,23 @@ export async function apiOk<T>(method: string, path: string, body?: unknown, tok
   return res.body;
 }
 
+/**
+ * apiOk that waits out the gateway's 429s (Retry-After) a few times: tests that sign in a dozen travellers
+ * meet the per-address limit on log-in and register (1/s after a burst of 10).
+ */
+export async function apiPatient<T>(method: string, path: string, body?: unknown, token?: string, tries = 40): Promise<T> {
+  const key = crypto.randomUUID();
+  for (let i = 0; ; i++) {
+    const res = await api<T>(method, path, body, token, method === 'POST' ? { 'idempotency-key': key } : {});
+    if (res.status === 429 && i < tries) {
+      await new Promise((r) => setTimeout(r, 1000)); // the gateway's Retry-After for these zones
+      continue;
+    }
+    if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
 export function newUser(tag = 'e2e'): ApiUser {
   const n = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const phone = `01${3 + Math.floor(Math.random() * 7)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -80,9 +97,16 @@ export function newUser(tag = 'e2e'): ApiUser {
 }
 
 export async function registerAndLogin(user = newUser()): Promise<{ user: ApiUser; tokens: Tokens }> {
-  await apiOk('POST', '/api/auth/register', user);
-  const tokens = await apiOk<Tokens>('POST', '/api/auth/login', { email: user.email, password: user.password });
+  await apiPatient('POST', '/api/auth/register', user);
+  const tokens = await apiPatient<Tokens>('POST', '/api/auth/login', { email: user.email, password: user.password });
   return { user, tokens };
+}
+
+/** The operator seeded outside production (the waiting room's admin API). */
+export const ADMIN = { email: 'admin@example.com', password: 'Admin-pass-2026!' };
+
+export async function adminToken(): Promise<string> {
+  return (await apiPatient<Tokens>('POST', '/api/auth/login', ADMIN)).token;
 }
 
 /** Start a browser context already signed in as this user (what the login page stores). */
@@ -106,26 +130,39 @@ export function dhakaDate(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-interface SearchTrip {
+export interface SearchTrip {
   tripId: number;
+  date: string;
   trainName: string;
   classes: { class: string; seatsAvailable: number | null }[];
 }
-interface SeatMap {
+export interface SeatMap {
   tripId: number;
   from: string;
   to: string;
-  coaches: { coachId: number; code: string; class: string; seats: { seatId: number; label: string; status: string }[] }[];
+  coaches: {
+    coachId: number;
+    code: string;
+    class: string;
+    seats: { seatId: number; label: string; row: number; column: number; position: string; status: string }[];
+  }[];
 }
 
 /** A Dhaka -> Chattogram trip on a random day of the sales window with seats free, and its seat map. */
-export async function findTrip(from = 'DHK', to = 'CTG'): Promise<{ date: string; trip: SearchTrip; map: SeatMap }> {
+export async function findTrip(
+  from = 'DHK',
+  to = 'CTG',
+  dates?: string[],
+): Promise<{ date: string; trip: SearchTrip; map: SeatMap }> {
   const start = 1 + Math.floor(Math.random() * 9);
-  for (let i = 0; i < 10; i++) {
-    const date = dhakaDate(((start + i - 1) % 10) + 1);
+  const candidates = dates ?? Array.from({ length: 10 }, (_, i) => dhakaDate(((start + i - 1) % 10) + 1));
+  for (const date of candidates) {
     const res = await apiOk<{ trips: SearchTrip[] }>('GET', `/api/trains/search?from=${from}&to=${to}&date=${date}`);
     for (const trip of res.trips) {
-      const map = await apiOk<SeatMap>('GET', `/api/trains/trips/${trip.tripId}/seats?from=${from}&to=${to}`);
+      // A date whose waiting room is active answers 403 QUEUE_REQUIRED here: not a trip for a plain test.
+      const res = await api<SeatMap>('GET', `/api/trains/trips/${trip.tripId}/seats?from=${from}&to=${to}`);
+      if (res.status !== 200) continue;
+      const map = res.body;
       if (map.coaches.some((c) => c.seats.filter((s) => s.status === 'available').length >= 8)) return { date, trip, map };
     }
   }
