@@ -14,7 +14,8 @@ import { createTestDatabase, type TestDatabase } from '@rail/db';
 import { createRedis } from '@rail/redis';
 import { ROOT, SERVICES, serviceEnv, type ServiceName, type ServiceSpec } from '../../topology.js';
 import type { GatewaySettings, Upstreams } from '../../../gateway/render.js';
-import { freePort, startGateway, waitForHttp, type GatewayHandle } from '../../../gateway/test/support/gateway.js';
+import net from 'node:net';
+import { startGateway, type GatewayHandle } from '../../../gateway/test/support/gateway.js';
 
 export interface Instance {
   service: ServiceName;
@@ -118,7 +119,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     const ports = new Map<ServiceName, number[]>();
     for (const spec of specs) {
       const count = spec.replicated ? replicas : 1;
-      ports.set(spec.name, await Promise.all(Array.from({ length: count }, () => freePort())));
+      const list: number[] = [];
+      for (let i = 0; i < count; i++) list.push(await servicePort());
+      ports.set(spec.name, list);
     }
     const dbNames: Partial<Record<ServiceName, string>> = {};
     for (const spec of specs.filter((s) => s.database)) {
@@ -165,7 +168,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       instances.push(...started);
       await Promise.all(
         started.map((i) =>
-          waitForHttp(`${i.url}/health/ready`, 90_000, (status) => status === 200).catch((err: Error) => {
+          waitUntilServing(i, 90_000).catch((err: Error) => {
             throw new Error(`${i.service}:${i.port} did not become ready: ${err.message}\n${i.output()}`);
           }),
         ),
@@ -216,4 +219,54 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     },
     stop: cleanup,
   };
+}
+
+/** Ports handed out by this process: two services of one run never share one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port for a service, below the kernel's ephemeral range (32768-60999 here): a port found by listening on
+ * port 0 is closed again before the service binds it, and in that gap a parallel test file's server listening on
+ * port 0 could take it; it would then answer our readiness probe (CI once saw every notification route answer 404
+ * from another test's app). Ports below the range are never handed out by listen(0).
+ */
+async function servicePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Polls /health/ready until it is 200 from this very instance (x-served-by names its service and port). */
+async function waitUntilServing(instance: Instance, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${instance.url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      const servedBy = res.headers.get('x-served-by') ?? '';
+      if (res.status === 200 && servedBy.startsWith(`${instance.service}@`) && servedBy.endsWith(`:${instance.port}`)) return;
+      last = `status ${res.status}, x-served-by ${JSON.stringify(servedBy)}`;
+      // Someone else answers on our port: waiting will not change that.
+      if (servedBy !== '' && !servedBy.startsWith(`${instance.service}@`)) break;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${instance.url}/health/ready did not answer as ${instance.service}: ${last}`);
 }
