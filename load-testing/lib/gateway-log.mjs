@@ -20,6 +20,13 @@ export function routeOf(method, uri) {
   if (path === '/api/trains/search') return 'search';
   if (/^\/api\/trains\/trips\/[^/]+\/seats$/.test(path)) return 'seat-map';
   if (method === 'GET' && /^\/api\/bookings\/[0-9a-f-]{36}$/.test(path)) return 'view-booking';
+  if (method === 'DELETE' && /^\/api\/bookings\/[0-9a-f-]{36}$/.test(path)) return 'cancel';
+  if (path === '/api/bookings/waitlist') return method === 'POST' ? 'waitlist-join' : 'waitlist-poll';
+  if (path.startsWith('/api/bookings/waitlist/')) return 'waitlist-leave';
+  if (/^\/api\/queue\/sales\/[^/]+\/join$/.test(path)) return 'queue-join';
+  if (/^\/api\/queue\/sales\/[^/]+\/me$/.test(path)) return method === 'DELETE' ? 'queue-leave' : 'queue-me';
+  if (path.startsWith('/api/queue/admin/')) return 'queue-admin';
+  if (path.startsWith('/api/queue/')) return 'queue-sale';
   return 'other';
 }
 

@@ -34,7 +34,7 @@ function classify(pid, self) {
   if (cmd.includes('locust')) return 'locust';
   if (cmd.includes('scripts/start.mjs')) return 'runner';
   if (exe === 'wrk') return 'loadgen';
-  const m = cmd.match(/services\/(auth|train|booking|payment|notification)\//);
+  const m = cmd.match(/services\/(auth|train|booking|payment|notification|queue)\//);
   if (m) {
     let port = '';
     try {

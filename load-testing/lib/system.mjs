@@ -84,10 +84,6 @@ export function loadTokens(min = 1, file = TOKENS_FILE) {
 export const PASSENGER_NAMES = ['Rahim Uddin', 'Karima Begum', 'Abdul Karim', 'Nusrat Jahan'];
 
 /**
- * The full purchase after a successful select: passengers -> OTP -> pay -> confirmed.
- * Each step is recorded under its own name. Returns the final booking status (or the failed step).
- */
-/**
  * One step of a purchase as a well-behaved client sends it: every answer is recorded, and a 429/503 is waited
  * out for its Retry-After and sent again (at most `tries` times, some 15-30 s: a traveller holding seats keeps
  * trying), as the frontend does. Safe for these steps:
@@ -105,12 +101,17 @@ async function step(client, rec, name, request, tries = 15) {
   return answer;
 }
 
+/**
+ * The full purchase after a successful select: passengers -> OTP -> pay -> confirmed. Each step is recorded under
+ * its own name. `confirmHeaders` go with the confirm (the waiting room's pass). Returns the final booking status
+ * (or the failed step).
+ */
 export async function completePurchase(
   client,
   rec,
   user,
   booking,
-  { pollMs = 500, confirmTimeoutMs = 15_000, onPaid = () => undefined } = {},
+  { pollMs = 500, confirmTimeoutMs = 15_000, onPaid = () => undefined, confirmHeaders } = {},
 ) {
   const common = { token: user.token, xff: user.xff };
   const passengers = booking.seats.map((_, i) => ({
@@ -122,9 +123,10 @@ export async function completePurchase(
     ...common,
     method: 'POST',
     path: '/api/bookings/seats/confirm',
+    headers: confirmHeaders,
     body: { bookingId: booking.bookingId, passengers },
   });
-  if (c.status !== 200 && c.status !== 201) return `confirm-${c.status}`;
+  if (c.status !== 200 && c.status !== 201) return `confirm-${c.status}${c.body?.code ? `-${c.body.code}` : ''}`;
   if (!c.body.devOtp) return 'no-dev-otp';
   const v = await step(client, rec, 'verify-otp', {
     ...common,
