@@ -65,8 +65,18 @@ export const AllocateSeatsBody = Type.Object(
 );
 export type AllocateSeatsBody = Static<typeof AllocateSeatsBody>;
 
-/** POST /api/bookings/seats/select: either specific seats or an allocation request; the same 201 for both. */
-export const SelectSeatsBody = Type.Union([SelectSeatIdsBody, AllocateSeatsBody]);
+/**
+ * POST /api/bookings/seats/select: either specific seats or an allocation request; the same 201 for both.
+ * A body with `seatIds` is the first form, any other the second. Written as if/then/else rather than anyOf:
+ * the services' Ajv removes additional properties, and under anyOf the first branch tried would strip the
+ * other form's fields before the second branch is checked.
+ */
+export const SelectSeatsBody = Type.Unsafe<Static<typeof SelectSeatIdsBody> | Static<typeof AllocateSeatsBody>>({
+  type: 'object',
+  if: { type: 'object', required: ['seatIds'] },
+  then: SelectSeatIdsBody,
+  else: AllocateSeatsBody,
+});
 export type SelectSeatsBody = Static<typeof SelectSeatsBody>;
 
 export function isAllocation(body: SelectSeatsBody): body is AllocateSeatsBody {

@@ -4,8 +4,10 @@
  */
 import type { TripInventory } from '@rail/contracts/train-internal';
 import type { BookedSeat } from '@rail/contracts/booking';
+import type { SeatClass } from '@rail/contracts/common';
 import { ValidationError } from '@rail/errors';
 import { legMask, MAX_LEGS } from '../domain/legs.js';
+import type { LayoutSeat } from '../redis/seat-inventory.js';
 
 export interface TripCatalog {
   tripId: number;
@@ -14,6 +16,8 @@ export interface TripCatalog {
   seats: Map<number, BookedSeat>;
   seatIds: number[];
   legCount: number;
+  /** Per class, its seats in the train's order (coach, row, column) with what allocation needs. */
+  layouts: Map<SeatClass, LayoutSeat[]>;
 }
 
 export interface Segment {
@@ -33,7 +37,51 @@ export function buildCatalog(inventory: TripInventory): TripCatalog {
     for (const seat of coach.seats)
       seats.set(seat.seatId, { seatId: seat.seatId, label: seat.label, coach: coach.code, class: coach.class });
   }
-  return { tripId: inventory.tripId, inventory, stopIndex, seats, seatIds: [...seats.keys()], legCount };
+  return {
+    tripId: inventory.tripId,
+    inventory,
+    stopIndex,
+    seats,
+    seatIds: [...seats.keys()],
+    legCount,
+    layouts: classLayouts(inventory),
+  };
+}
+
+/**
+ * The allocation layout of each class: seats by coach, row and column; the outermost columns of a coach are at
+ * the windows, the others on the aisle, and the aisle runs down the middle (columns 1-2 | 3-4 of the train
+ * service's 2+2 coaches), so seats side by side share a row group and an aisle side.
+ */
+export function classLayouts(inventory: TripInventory): Map<SeatClass, LayoutSeat[]> {
+  const layouts = new Map<SeatClass, LayoutSeat[]>();
+  let group = 0;
+  for (const coach of inventory.coaches) {
+    if (coach.seats.length === 0) continue;
+    const columns = coach.seats.map((s) => s.column);
+    const min = Math.min(...columns);
+    const max = Math.max(...columns);
+    const middle = (min + max) / 2;
+    const ordered = [...coach.seats].sort((a, b) => a.row - b.row || a.column - b.column);
+    const list = layouts.get(coach.class) ?? [];
+    let row: number | undefined;
+    for (const seat of ordered) {
+      if (seat.row !== row) {
+        row = seat.row;
+        group++;
+      }
+      list.push({
+        i: seat.seatId,
+        k: coach.code,
+        g: group,
+        c: seat.column,
+        w: seat.column === min || seat.column === max ? 1 : 0,
+        a: seat.column <= middle ? 0 : 1,
+      });
+    }
+    layouts.set(coach.class, list);
+  }
+  return layouts;
 }
 
 /** Resolves station codes to a segment; omitted codes mean the route's ends. Field names are for the 400. */

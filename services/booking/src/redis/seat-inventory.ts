@@ -16,6 +16,10 @@ export interface TripKeys {
   users: string;
   expiry: string;
   meta: string;
+  layout: string;
+  waitlist: string;
+  wl: string;
+  offers: string;
   channel: string;
   rebuildLock: string;
 }
@@ -31,6 +35,10 @@ export function tripKeys(prefix: string, tripId: number): TripKeys {
     users: base + LAYOUT + 'users',
     expiry: base + LAYOUT + 'expiry',
     meta: base + LAYOUT + 'meta',
+    layout: base + LAYOUT + 'layout',
+    waitlist: base + LAYOUT + 'waitlist',
+    wl: base + LAYOUT + 'wl',
+    offers: base + LAYOUT + 'offers',
     channel: base + 'seat-events',
     rebuildLock: base + 'rebuild-lock',
   };
@@ -38,14 +46,77 @@ export function tripKeys(prefix: string, tripId: number): TripKeys {
 
 /** Data keys of a trip (what a flush or a lost shard takes away). */
 export function tripDataKeys(keys: TripKeys): string[] {
-  return [keys.loaded, keys.seats, keys.users, keys.expiry, keys.meta];
+  return tripScriptKeys(keys);
 }
+
+/** The keys every seat-changing script takes, in common.lua's trip_keys order. */
+export function tripScriptKeys(k: TripKeys): string[] {
+  return [k.loaded, k.seats, k.users, k.expiry, k.meta, k.layout, k.waitlist, k.wl, k.offers];
+}
+const TRIP_KEYS = 9;
 
 export type HoldResult =
   | { kind: 'held'; expiresAtMs: number; generation: string; nowMs: number; staleOverlap: boolean }
   | { kind: 'taken'; seatIds: number[] }
   | { kind: 'limit'; used: number }
   | { kind: 'not-loaded' };
+
+export type AllocateResult =
+  | { kind: 'held'; seatIds: number[]; expiresAtMs: number; generation: string; nowMs: number; staleOverlap: boolean }
+  /** Fewer free seats of the class (and coach) than asked for over the segment. */
+  | { kind: 'not-enough'; seatsLeft: number }
+  /** Enough seats, but no row has them side by side (only when `together: 'yes'`). */
+  | { kind: 'apart'; seatsLeft: number }
+  | { kind: 'limit'; used: number }
+  | { kind: 'not-loaded' }
+  | { kind: 'no-layout' };
+
+export type JoinResult =
+  | { kind: 'joined' }
+  | { kind: 'seats-free'; seatsLeft: number }
+  | { kind: 'limit'; used: number }
+  | { kind: 'duplicate' }
+  | { kind: 'not-loaded' }
+  | { kind: 'no-layout' };
+
+/** One seat of a class layout as the scripts store it (common.lua: layout seat). */
+export interface LayoutSeat {
+  i: number;
+  k: string;
+  g: number;
+  c: number;
+  w: 0 | 1;
+  a: 0 | 1;
+}
+
+/** A WAITING waitlist entry as Redis keeps it (and the rebuild loads it). */
+export interface WaitlistEntry {
+  waitlistId: string;
+  seq: number;
+  userId: string;
+  count: number;
+  class: string;
+  mask: number;
+  from: string;
+  to: string;
+  offerBookingId: string;
+}
+
+/** An offer Redis made that PostgreSQL has not recorded yet (the offers zset and the offer's meta). */
+export interface PendingOffer {
+  bookingId: string;
+  offeredAtMs: number;
+  /** Null when the offer's hold is gone (expired and swept) before it was recorded. */
+  hold: {
+    waitlistId: string;
+    userId: string;
+    seatIds: number[];
+    mask: number;
+    expiresAtMs: number;
+    from: string;
+    to: string;
+  } | null;
+}
 
 export interface BookingEntry {
   bookingId: string;
@@ -76,12 +147,17 @@ export interface TripSnapshot {
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 const SCRIPTS = {
-  bookingHold: { file: 'seat-hold.lua', keys: 5 },
-  bookingRelease: { file: 'seat-release.lua', keys: 4 },
+  bookingHold: { file: 'seat-hold.lua', keys: TRIP_KEYS },
+  bookingAllocate: { file: 'seat-allocate.lua', keys: TRIP_KEYS },
+  bookingRelease: { file: 'seat-release.lua', keys: TRIP_KEYS },
   bookingUpsert: { file: 'booking-upsert.lua', keys: 5 },
-  bookingRebuild: { file: 'trip-rebuild.lua', keys: 5 },
-  bookingSweep: { file: 'holds-sweep.lua', keys: 4 },
+  bookingRebuild: { file: 'trip-rebuild.lua', keys: TRIP_KEYS },
+  bookingSweep: { file: 'holds-sweep.lua', keys: TRIP_KEYS },
   bookingSnapshot: { file: 'trip-snapshot.lua', keys: 2 },
+  waitlistJoin: { file: 'waitlist-join.lua', keys: TRIP_KEYS },
+  waitlistRemove: { file: 'waitlist-remove.lua', keys: TRIP_KEYS },
+  waitlistRequeue: { file: 'waitlist-requeue.lua', keys: TRIP_KEYS },
+  waitlistOffer: { file: 'waitlist-offer.lua', keys: TRIP_KEYS },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -118,14 +194,26 @@ export function parseSeatEntries(value: string): SeatEntry[] {
   return stored.map((e) => ({ bookingId: e.b, mask: e.m, expiresAtMs: e.e, state: e.s }));
 }
 
+export interface SeatInventoryOptions {
+  /** How long a waitlist offer's hold lasts (the traveller's payment window), ms. */
+  offerTtlMs?: number;
+}
+
+/** Called when a script made waitlist offers, so PostgreSQL records them (waitlist offers.ts). */
+export type OffersMadeHook = (tripId: number) => void;
+
 export class SeatInventory {
   readonly prefix: string;
+  readonly offerTtlMs: number;
+  /** Set once by the service (createDeps); without it, the waitlist job records offers on its next run. */
+  onOffers: OffersMadeHook | undefined;
   private readonly redis: Redis;
   private readonly scripts: Record<ScriptName, Script>;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Redis, prefix: string, options: SeatInventoryOptions = {}) {
     this.redis = redis;
     this.prefix = prefix;
+    this.offerTtlMs = options.offerTtlMs ?? 600_000;
     const commands = redis as unknown as Record<string, Script>;
     const lua = seatScriptSources();
     for (const [name, { keys }] of Object.entries(SCRIPTS) as [ScriptName, { keys: number }][]) {
@@ -153,6 +241,10 @@ export class SeatInventory {
     return tripKeys(this.prefix, tripId);
   }
 
+  private offered(tripId: number, offers: unknown): void {
+    if (Number(offers) > 0) this.onOffers?.(tripId);
+  }
+
   async hold(input: {
     tripId: number;
     bookingId: string;
@@ -166,11 +258,7 @@ export class SeatInventory {
   }): Promise<HoldResult> {
     const k = this.keys(input.tripId);
     const reply = (await this.scripts.bookingHold(
-      k.loaded,
-      k.seats,
-      k.users,
-      k.expiry,
-      k.meta,
+      ...tripScriptKeys(k),
       input.bookingId,
       input.userId,
       input.mask,
@@ -180,20 +268,24 @@ export class SeatInventory {
       input.from,
       input.to,
       k.channel,
+      this.offerTtlMs,
       ...input.seatIds,
-    )) as string[];
+    )) as (string | number)[];
     switch (reply[0]) {
       case 'OK':
+        this.offered(input.tripId, reply[5]);
         return {
           kind: 'held',
           expiresAtMs: Number(reply[1]),
-          generation: reply[2]!,
+          generation: String(reply[2]),
           nowMs: Number(reply[3]),
           staleOverlap: reply[4] === '1',
         };
       case 'TAKEN':
-        return { kind: 'taken', seatIds: reply.slice(1).map(Number) };
+        this.offered(input.tripId, reply[1]);
+        return { kind: 'taken', seatIds: reply.slice(2).map(Number) };
       case 'LIMIT':
+        this.offered(input.tripId, reply[2]);
         return { kind: 'limit', used: Number(reply[1]) };
       case 'NOT_LOADED':
         return { kind: 'not-loaded' };
@@ -202,21 +294,92 @@ export class SeatInventory {
     }
   }
 
+  /** Chooses and holds `count` seats of a class in one step (seat-allocate.lua; common.lua's allocate()). */
+  async allocate(input: {
+    tripId: number;
+    bookingId: string;
+    userId: string;
+    mask: number;
+    ttlMs: number;
+    limit: number;
+    from: string;
+    to: string;
+    seatClass: string;
+    count: number;
+    together: 'yes' | 'no' | 'auto';
+    preference: 'window' | 'aisle' | '';
+    coach: string;
+  }): Promise<AllocateResult> {
+    const k = this.keys(input.tripId);
+    const reply = (await this.scripts.bookingAllocate(
+      ...tripScriptKeys(k),
+      input.bookingId,
+      input.userId,
+      input.mask,
+      input.ttlMs,
+      input.limit,
+      input.tripId,
+      input.from,
+      input.to,
+      k.channel,
+      this.offerTtlMs,
+      input.seatClass,
+      input.count,
+      input.together,
+      input.preference,
+      input.coach,
+    )) as (string | number)[];
+    switch (reply[0]) {
+      case 'OK':
+        this.offered(input.tripId, reply[5]);
+        return {
+          kind: 'held',
+          seatIds: reply.slice(6).map(Number),
+          expiresAtMs: Number(reply[1]),
+          generation: String(reply[2]),
+          nowMs: Number(reply[3]),
+          staleOverlap: reply[4] === '1',
+        };
+      case 'NOT_ENOUGH':
+        this.offered(input.tripId, reply[2]);
+        return { kind: 'not-enough', seatsLeft: Number(reply[1]) };
+      case 'APART':
+        this.offered(input.tripId, reply[2]);
+        return { kind: 'apart', seatsLeft: Number(reply[1]) };
+      case 'LIMIT':
+        this.offered(input.tripId, reply[2]);
+        return { kind: 'limit', used: Number(reply[1]) };
+      case 'NOT_LOADED':
+        return { kind: 'not-loaded' };
+      case 'NO_LAYOUT':
+        return { kind: 'no-layout' };
+      default:
+        throw new Error(`unexpected allocate reply ${String(reply[0])}`);
+    }
+  }
+
+  /** Writes a trip's class layouts (immutable per trip: any replica may write them, any number of times). */
+  async writeLayout(tripId: number, layouts: Map<string, LayoutSeat[]>): Promise<void> {
+    if (layouts.size === 0) return;
+    const fields = [...layouts].flatMap(([cls, seats]) => [cls, JSON.stringify(seats)]);
+    await this.guarded(() => this.redis.hset(this.keys(tripId).layout, ...fields));
+  }
+
   async release(tripId: number, entry: Pick<BookingEntry, 'bookingId' | 'userId' | 'seatIds' | 'from' | 'to'>): Promise<number> {
     const k = this.keys(tripId);
-    return (await this.scripts.bookingRelease(
-      k.seats,
-      k.users,
-      k.expiry,
-      k.meta,
+    const [freed, offers] = (await this.scripts.bookingRelease(
+      ...tripScriptKeys(k),
       entry.bookingId,
       entry.userId,
       tripId,
       entry.from,
       entry.to,
       k.channel,
+      this.offerTtlMs,
       ...entry.seatIds,
-    )) as number;
+    )) as [number, number];
+    this.offered(tripId, offers);
+    return freed;
   }
 
   /** Writes a booking's state; with `unlessGeneration`, skipped when Redis still holds that generation. */
@@ -243,7 +406,14 @@ export class SeatInventory {
     return written === 1;
   }
 
-  async rebuildBatch(tripId: number, generation: string, entries: BookingEntry[], final: boolean): Promise<number> {
+  /** With the final batch, `waitlist` (the trip's WAITING entries) takes its places again. */
+  async rebuildBatch(
+    tripId: number,
+    generation: string,
+    entries: BookingEntry[],
+    final: boolean,
+    waitlist: WaitlistEntry[] = [],
+  ): Promise<number> {
     const k = this.keys(tripId);
     // Only the fields of BookingEntry travel (callers may pass rows with more).
     const bookings = entries.map(({ bookingId, userId, seatIds, mask, expiresAtMs, state, from, to }) => ({
@@ -257,20 +427,156 @@ export class SeatInventory {
       to,
     }));
     return (await this.scripts.bookingRebuild(
-      k.loaded,
-      k.seats,
-      k.users,
-      k.expiry,
-      k.meta,
+      ...tripScriptKeys(k),
       generation,
       final ? 1 : 0,
       JSON.stringify(bookings),
+      JSON.stringify(waitlist),
     )) as number;
   }
 
   async sweep(tripId: number, limit = 500): Promise<number> {
     const k = this.keys(tripId);
-    return (await this.scripts.bookingSweep(k.seats, k.users, k.expiry, k.meta, tripId, k.channel, limit)) as number;
+    const [swept, offers] = (await this.scripts.bookingSweep(
+      ...tripScriptKeys(k),
+      tripId,
+      k.channel,
+      limit,
+      this.offerTtlMs,
+    )) as [number, number];
+    this.offered(tripId, offers);
+    return swept;
+  }
+
+  // --- The waitlist (order and offers; PostgreSQL has the truth, waitlist-repo.ts) ---------------------
+
+  async joinWaitlist(tripId: number, entry: WaitlistEntry, limit: number): Promise<JoinResult> {
+    const k = this.keys(tripId);
+    const reply = (await this.scripts.waitlistJoin(
+      ...tripScriptKeys(k),
+      entry.waitlistId,
+      entry.userId,
+      entry.count,
+      entry.class,
+      entry.mask,
+      entry.from,
+      entry.to,
+      entry.offerBookingId,
+      entry.seq,
+      limit,
+      tripId,
+      k.channel,
+      this.offerTtlMs,
+    )) as (string | number)[];
+    switch (reply[0]) {
+      case 'OK':
+        this.offered(tripId, reply[1]);
+        return { kind: 'joined' };
+      case 'SEATS_FREE':
+        this.offered(tripId, reply[2]);
+        return { kind: 'seats-free', seatsLeft: Number(reply[1]) };
+      case 'LIMIT':
+        this.offered(tripId, reply[2]);
+        return { kind: 'limit', used: Number(reply[1]) };
+      case 'DUPLICATE':
+        this.offered(tripId, reply[1]);
+        return { kind: 'duplicate' };
+      case 'NOT_LOADED':
+        return { kind: 'not-loaded' };
+      case 'NO_LAYOUT':
+        return { kind: 'no-layout' };
+      default:
+        throw new Error(`unexpected waitlist join reply ${String(reply[0])}`);
+    }
+  }
+
+  /** Takes a WAITING entry off the line; true when it was there. */
+  async removeFromWaitlist(tripId: number, waitlistId: string, userId: string): Promise<boolean> {
+    const k = this.keys(tripId);
+    return ((await this.scripts.waitlistRemove(...tripScriptKeys(k), waitlistId, userId)) as number) === 1;
+  }
+
+  /** Undoes an offer PostgreSQL did not record: its hold goes, the entry takes its place again. -> seats freed */
+  async requeue(tripId: number, entry: WaitlistEntry): Promise<number> {
+    const k = this.keys(tripId);
+    const stored = {
+      u: entry.userId,
+      n: entry.count,
+      c: entry.class,
+      m: entry.mask,
+      f: entry.from,
+      t: entry.to,
+      o: entry.offerBookingId,
+    };
+    return (await this.scripts.waitlistRequeue(
+      ...tripScriptKeys(k),
+      entry.waitlistId,
+      entry.offerBookingId,
+      entry.userId,
+      entry.seq,
+      JSON.stringify(stored),
+      tripId,
+      k.channel,
+    )) as number;
+  }
+
+  /** Offers what is free to the waitlist now. -> offers made */
+  async offerFree(tripId: number): Promise<number> {
+    const k = this.keys(tripId);
+    const made = (await this.scripts.waitlistOffer(...tripScriptKeys(k), tripId, k.channel, this.offerTtlMs)) as number;
+    this.offered(tripId, made);
+    return made;
+  }
+
+  /** Offers Redis made that PostgreSQL has not recorded yet, oldest first. */
+  async pendingOffers(tripId: number, limit = 100): Promise<PendingOffer[]> {
+    const k = this.keys(tripId);
+    const flat = await this.guarded(() => this.redis.zrange(k.offers, 0, limit - 1, 'WITHSCORES'));
+    if (flat.length === 0) return [];
+    const ids: string[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      ids.push(flat[i]!);
+      scores.push(Number(flat[i + 1]));
+    }
+    const [metas, expiries] = await this.guarded(() =>
+      Promise.all([this.redis.hmget(k.meta, ...ids), Promise.all(ids.map((id) => this.redis.zscore(k.expiry, id)))]),
+    );
+    return ids.map((bookingId, i) => {
+      const raw = metas[i];
+      const expiry = expiries[i];
+      if (!raw || expiry === null || expiry === undefined) return { bookingId, offeredAtMs: scores[i]!, hold: null };
+      const m = JSON.parse(raw) as { m: number; f: string; t: string; s: number[]; u: string; w?: string };
+      if (!m.w) return { bookingId, offeredAtMs: scores[i]!, hold: null };
+      return {
+        bookingId,
+        offeredAtMs: scores[i]!,
+        hold: { waitlistId: m.w, userId: m.u, seatIds: m.s, mask: m.m, expiresAtMs: Number(expiry), from: m.f, to: m.t },
+      };
+    });
+  }
+
+  /** PostgreSQL recorded (or settled) the offer. */
+  async offerRecorded(tripId: number, bookingId: string): Promise<void> {
+    await this.guarded(() => this.redis.zrem(this.keys(tripId).offers, bookingId));
+  }
+
+  /** The trip's WAITING entries (waitlist ids) in line order. */
+  async waitlistOrder(tripId: number): Promise<string[]> {
+    return this.guarded(() => this.redis.zrange(this.keys(tripId).waitlist, 0, -1));
+  }
+
+  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw Object.assign(
+        new ServiceUnavailableError('Seat inventory is unavailable; try again shortly', 1, 'INVENTORY_UNAVAILABLE'),
+        {
+          cause: err,
+        },
+      );
+    }
   }
 
   /** The trip's live seat entries, or null when Redis has lost the trip. */

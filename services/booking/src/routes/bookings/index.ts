@@ -14,11 +14,11 @@ import {
   VerifyOtpResponse,
   isAllocation,
 } from '@rail/contracts/booking';
-import { ValidationError } from '@rail/errors';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import { IdempotencyKeyHeaders, idempotencyHooks, redisIdempotencyStore } from '@rail/idempotency';
 import { createUserRateLimit, USER_BUDGETS } from '@rail/rate-limit';
 import type { BookingDeps } from '../../deps.js';
+import { allocateSeats } from '../../use-cases/allocate-seats.js';
 import { cancelBooking } from '../../use-cases/cancel-booking.js';
 import { confirmSeats } from '../../use-cases/confirm-seats.js';
 import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
@@ -52,7 +52,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     {
       ...post('select'),
       schema: {
-        summary: 'Hold 1-4 seats of a trip for a journey segment',
+        summary: 'Hold 1-4 seats of a trip for a journey segment: the seats named, or count seats of a class chosen for you',
         security,
         headers: IdempotencyKeyHeaders,
         body: SelectSeatsBody,
@@ -61,8 +61,9 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
     },
     async (request, reply) => {
       const body = request.body;
-      if (isAllocation(body)) throw new ValidationError('Choosing seats for you is not available yet', [], 'NOT_AVAILABLE_YET');
-      return reply.status(201).send(await selectSeats(deps, requireUser(request), body));
+      const user = requireUser(request);
+      const held = isAllocation(body) ? await allocateSeats(deps, user, body) : await selectSeats(deps, user, body);
+      return reply.status(201).send(held);
     },
   );
 
