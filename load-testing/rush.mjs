@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'lapse-share': { type: 'string' },
     'waitlist-max-wait': { type: 'string', default: '600' },
     'max-day-offset': { type: 'string', default: '10' },
+    'min-free-share': { type: 'string', default: '1' },
     classic: { type: 'boolean', default: false },
     name: { type: 'string', default: 'rush' },
   },
@@ -74,6 +75,7 @@ const result = await runRush({
   lapseShare: share('lapse-share', 0.02),
   waitlistMaxSeconds: Number(values['waitlist-max-wait']),
   maxDayOffset: Number(values['max-day-offset']),
+  minFreeShare: Number(values['min-free-share']),
 });
 const problems = rushFailures(result);
 const doneWhen = withRoom ? roomDoneWhen(result) : null;
