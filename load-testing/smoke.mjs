@@ -1,9 +1,10 @@
 // CI smoke of the load scripts against a running system (`npm start`): seeds and logs in a couple
 // of hundred load users, runs a small sales-opening rush through payment, and fails on any 5xx,
-// any unanswered request or any double-sold seat (checked in booking_db). Takes seconds.
+// any unanswered request or any double-sold seat (checked in booking_db). Takes seconds. Half the travellers use
+// "pick for me" (issue 12's allocation; --pick-share).
 // With --start and nothing answering on the gateway, it starts the system itself (npm start, in its own
 // process group, log in load-testing/results/smoke-system.log) and stops exactly that afterwards.
-// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5] [--start]
+// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5] [--pick-share 0.5] [--start]
 import { parseArgs } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '200' },
     ramp: { type: 'string', default: '5' },
+    'pick-share': { type: 'string', default: '0.5' },
     start: { type: 'boolean', default: false },
   },
 });
@@ -102,6 +104,7 @@ async function smoke() {
     rampSeconds: Number(values.ramp),
     connections: 200,
     minFreeShare: 0.3,
+    pickShare: Number(values['pick-share']),
   });
   const problems = rushFailures(result);
   if (result.rush.seatsPaid === 0) problems.push('no booking was paid');
@@ -112,6 +115,10 @@ async function smoke() {
 ${keyValueTable({
   'seats held / paid / confirmed': `${result.rush.seatsHeld} / ${result.rush.seatsPaid} / ${result.rush.seatsConfirmed}`,
   'select p99 (ms)': result.summary.requests.select?.p99,
+  'selects won while seats remained (all, pick-for-me, seat map)': ['all', 'pick', 'seats']
+    .map((k) => result.rush.selects[`whileSeatsRemain.${k}`])
+    .map((x) => (x ? `${x.won}/${x.sent}` : '-'))
+    .join(', '),
   'booking_db check': result.rush.db,
   outcomes: result.summary.outcomes,
 })}

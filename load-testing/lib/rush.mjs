@@ -380,6 +380,10 @@ export async function runRush({
         else classes.set(cls, 0);
         continue;
       }
+      if (s.status === 409 && s.body?.code === 'SEATS_NOT_TOGETHER') {
+        together = false; // only when side by side was asked for: then any seats
+        continue;
+      }
       if (s.status === 409 && s.body?.code === 'LIMIT_EXCEEDED') return 'limit-exceeded';
       if (s.status === 403 && s.body?.code === 'QUEUE_REQUIRED') return 'pass-refused: select';
       if (await retryable('select', s, state, true)) continue;
