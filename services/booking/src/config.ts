@@ -34,6 +34,10 @@ export const BookingConfigSchema = Type.Object({
   OTP_PEPPER: devSecret(Type.String({ minLength: 16 }), 'dev-only-booking-otp-pepper-change-me'),
   OTP_DEV_ECHO: Type.Boolean({ default: false }),
   HOLD_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 300 }),
+  /** A waitlist offer's own payment window (the traveller's hold on the seats given to them). */
+  WAITLIST_OFFER_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
+  /** Waitlist entries still waiting this long before departure are closed with a notice. */
+  WAITLIST_CUTOFF_MINUTES: Type.Integer({ minimum: 0, maximum: 10_080, default: 120 }),
   /** How often the expiry job and the Redis sweeper run. */
   EXPIRY_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
   TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),

@@ -10,6 +10,8 @@ export interface BookingSettings {
   maxSeatsPerUser: number;
   otpPepper: string;
   otpDevEcho: boolean;
+  /** Entries still waiting this long before their train leaves are closed (and none join after). */
+  waitlistCutoffMinutes: number;
 }
 
 export interface BookingDeps {

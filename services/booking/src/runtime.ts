@@ -6,24 +6,30 @@ import type { BookingConfig } from './config.js';
 import type { BookingDeps } from './deps.js';
 import { createInventoryClient } from './inventory/inventory-client.js';
 import { SeatInventory } from './redis/seat-inventory.js';
+import { scheduleDrain } from './use-cases/waitlist-offers.js';
 import { MAX_SEATS_PER_USER } from '@rail/contracts/booking';
 
 export function createDeps(config: BookingConfig, logger: Logger): BookingDeps {
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'booking' });
   const redis = createRedis(config.REDIS_URL, { name: 'booking:commands', offlineQueue: false });
-  return {
+  const seats = new SeatInventory(redis, config.REDIS_KEY_PREFIX, { offerTtlMs: config.WAITLIST_OFFER_TTL_SECONDS * 1000 });
+  const deps: BookingDeps = {
     pool,
     redis,
-    seats: new SeatInventory(redis, config.REDIS_KEY_PREFIX),
+    seats,
     inventories: createInventoryClient({ baseUrl: config.TRAIN_SERVICE_URL }),
     settings: {
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
       maxSeatsPerUser: MAX_SEATS_PER_USER,
       otpPepper: config.OTP_PEPPER,
       otpDevEcho: config.OTP_DEV_ECHO,
+      waitlistCutoffMinutes: config.WAITLIST_CUTOFF_MINUTES,
     },
     logger,
   };
+  // Waitlist offers Redis makes while freeing seats are recorded in PostgreSQL right away.
+  seats.onOffers = (tripId) => void scheduleDrain(deps, tripId);
+  return deps;
 }
 
 /** Waits until a client created without an offline queue is connected (commands before that fail fast). */

@@ -18,6 +18,7 @@ import {
 } from '../domain/booking.js';
 import { legMask } from '../domain/legs.js';
 import type { BookingEntry, SeatState } from '../redis/seat-inventory.js';
+import { followOfferedBooking } from './waitlist-repo.js';
 
 export type { Booking } from '../domain/booking.js';
 
@@ -88,16 +89,16 @@ async function enqueue(db: Queryable, event: BookingEvent, headers: EventHeaders
  * own, so a caller with nothing else to write runs it without BEGIN/COMMIT (one round trip instead of four, on
  * every winning select). The exclusion constraint on the seat-legs refuses the whole statement.
  */
-export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date): Promise<void> {
+export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date, waitlistId: string | null = null): Promise<void> {
   const held = hold(h, expiresAt);
-  const event = outboxInsert(held.event.type, held.event.data, {}, 18);
+  const event = outboxInsert(held.event.type, held.event.data, {}, 19);
   // A named (prepared) statement: each connection parses and plans it once, not on every winning select.
   await db.query({
     name: 'booking-insert-hold',
     text: `WITH b AS (
        INSERT INTO bookings (id, user_id, trip_id, from_code, to_code, from_index, to_index, status, amount, expires_at,
-                             contact_phone, contact_email, contact_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id),
+                             contact_phone, contact_email, contact_name, waitlist_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18) RETURNING id),
      s AS (
        INSERT INTO booking_seats (booking_id, trip_id, seat_id, legs, label, coach, class)
        SELECT b.id, $3, s.seat_id, int4range($6, $7), s.label, s.coach, s.class
@@ -122,6 +123,7 @@ export async function insertHold(db: Queryable, h: NewHold, expiresAt: Date): Pr
       h.seats.map((s) => s.label),
       h.seats.map((s) => s.coach),
       h.seats.map((s) => s.class),
+      waitlistId,
       ...event.params,
     ],
   });
@@ -154,11 +156,14 @@ export async function applyChange(db: Queryable, change: Change, headers: EventH
       return encode(value);
     });
     const sets = columns.map(([column], i) => `, ${column} = $${i + 3}`).join('');
-    await db.query(`UPDATE bookings SET status = $2, updated_at = now()${sets} WHERE id = $1`, [
-      change.bookingId,
-      change.to,
-      ...values,
-    ]);
+    const { rows } = await db.query<{ waitlist_id: string | null; cancel_reason: string | null }>(
+      `UPDATE bookings SET status = $2, updated_at = now()${sets} WHERE id = $1 RETURNING waitlist_id, cancel_reason`,
+      [change.bookingId, change.to, ...values],
+    );
+    // A waitlist offer that is paid, released or expires: its entry follows in this transaction.
+    const row = rows[0];
+    if (row?.waitlist_id && change.to !== change.from)
+      await followOfferedBooking(db, row.waitlist_id, change.to, row.cancel_reason);
   }
   if (change.event) await enqueue(db, change.event, headers);
 }
@@ -200,15 +205,17 @@ export type ExpiredBooking = Pick<Booking, 'id' | 'user_id' | 'trip_id' | 'from_
  * from the status it had (`due.status`).
  */
 async function expireDue(db: Queryable, due: string, params: unknown[]): Promise<ExpiredBooking[]> {
-  const { rows } = await db.query<ExpiredBooking>(
+  const { rows } = await db.query<ExpiredBooking & { waitlist_id: string | null }>(
     `WITH due AS (${due})
      UPDATE bookings b SET status = $2, updated_at = now() FROM due WHERE b.id = due.id
-     RETURNING b.id, b.user_id, b.trip_id, b.from_code, b.to_code, due.status, ${SEATS_JSON} AS seats`,
+     RETURNING b.id, b.user_id, b.trip_id, b.from_code, b.to_code, due.status, b.waitlist_id, ${SEATS_JSON} AS seats`,
     [EXPIRING_STATUSES, targetOf('expire'), ...params],
   );
   for (const row of rows) {
     const change = expire(row);
     if (change) await enqueue(db, change.event);
+    // An expired waitlist offer: the entry is EXPIRED (its seats go on to the next entry in Redis).
+    if (row.waitlist_id) await followOfferedBooking(db, row.waitlist_id, 'EXPIRED', null);
   }
   return rows;
 }
@@ -261,6 +268,7 @@ export function toView(row: Booking): BookingView {
     currency: 'BDT',
     expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
     reference: row.reference,
+    ...(row.waitlist_id ? { waitlistId: row.waitlist_id } : {}),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -33,6 +33,8 @@ export interface Booking {
   payment_id: string | null;
   reference: string | null;
   cancel_reason: string | null;
+  /** Set when the booking is a waitlist offer. */
+  waitlist_id: string | null;
   created_at: Date;
   updated_at: Date;
   seats: BookedSeat[];

@@ -1,10 +1,12 @@
 /**
  * Periodic work of every replica: expire overdue bookings (PostgreSQL, SKIP LOCKED so replicas share the
- * work) and sweep expired holds out of Redis. Scheduled by @rail/jobs: runs never overlap within a process,
+ * work), sweep expired holds out of Redis (offering what they free to the waitlist), close waitlist entries at
+ * their cut-off and record waitlist offers a crash left unrecorded. Scheduled by @rail/jobs: runs never overlap within a process,
  * and a failed run is logged and retried on the next tick.
  */
 import { startPeriodicJob, type PeriodicJob } from '@rail/jobs';
 import type { BookingDeps } from '../deps.js';
+import { closeAtCutoff, recordStrayOffers } from '../use-cases/close-waitlists.js';
 import { expireOverdueBookings, sweepRedisHolds } from '../use-cases/expire-bookings.js';
 
 export function startExpiryJob(deps: BookingDeps, intervalMs: number): PeriodicJob {
@@ -18,6 +20,8 @@ export function startExpiryJob(deps: BookingDeps, intervalMs: number): PeriodicJ
       // Drain a backlog in batches, but yield between runs (and stop early on shutdown).
       for (let i = 0; i < 10 && !signal.aborted && (await expireOverdueBookings(deps)) > 0; i++);
       await sweepRedisHolds(deps);
+      await closeAtCutoff(deps);
+      await recordStrayOffers(deps);
     },
   });
 }

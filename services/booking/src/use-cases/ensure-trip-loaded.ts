@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@rail/errors';
 import { activeEntries } from '../db/bookings-repo.js';
+import { waitingEntries } from '../db/waitlist-repo.js';
 import type { BookingDeps } from '../deps.js';
 
 const BATCH = 200;
@@ -15,10 +16,13 @@ const inProcess = new WeakMap<object, Map<number, Promise<void>>>();
 
 export async function rebuildTrip(deps: BookingDeps, tripId: number): Promise<number> {
   const entries = await activeEntries(deps.pool, tripId);
+  // The line comes back in PostgreSQL's join order with the final batch.
+  const waiting = await waitingEntries(deps.pool, tripId);
   const generation = randomUUID();
-  if (entries.length === 0) await deps.seats.rebuildBatch(tripId, generation, [], true);
+  if (entries.length === 0) await deps.seats.rebuildBatch(tripId, generation, [], true, waiting);
   for (let i = 0; i < entries.length; i += BATCH) {
-    await deps.seats.rebuildBatch(tripId, generation, entries.slice(i, i + BATCH), i + BATCH >= entries.length);
+    const final = i + BATCH >= entries.length;
+    await deps.seats.rebuildBatch(tripId, generation, entries.slice(i, i + BATCH), final, final ? waiting : []);
   }
   await deps.seats.rememberTrip(tripId);
   deps.logger.info({ tripId, bookings: entries.length }, 'rebuilt trip inventory in Redis from PostgreSQL');

@@ -55,6 +55,7 @@ function booking(overrides: Partial<Booking> = {}): Booking {
     payment_id: null,
     reference: null,
     cancel_reason: null,
+    waitlist_id: null,
     created_at: new Date('2026-04-01T06:00:00.000Z'),
     updated_at: new Date('2026-04-01T06:00:00.000Z'),
     seats,

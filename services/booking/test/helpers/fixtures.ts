@@ -17,12 +17,12 @@ const COACH_CODES = ['KA', 'KHA', 'GA', 'GHA', 'UMA'];
 
 export function makeInventory(
   tripId: number,
-  options: { stops?: number; coaches?: number; seatsPerCoach?: number } = {},
+  options: { stops?: number; coaches?: number; seatsPerCoach?: number; start?: string } = {},
 ): TripInventory {
   const stopCount = options.stops ?? 5;
   const coachCount = options.coaches ?? 5;
   const perCoach = options.seatsPerCoach ?? 55;
-  const start = Date.parse('2026-04-01T06:00:00Z');
+  const start = Date.parse(options.start ?? '2026-04-01T06:00:00Z');
   const stops = STATIONS.slice(0, stopCount).map(([code, name], i) => ({
     code: code!,
     name: name!,
@@ -49,7 +49,7 @@ export function makeInventory(
   }
   const inventory: TripInventory = {
     tripId,
-    date: '2026-04-01',
+    date: new Date(start).toISOString().slice(0, 10),
     trainNumber: `7${tripId % 100}`,
     trainName: 'Subarna Express',
     stops,

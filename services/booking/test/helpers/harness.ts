@@ -16,6 +16,7 @@ import type { BookingDeps } from '../../src/deps.js';
 import { createInventoryClient } from '../../src/inventory/inventory-client.js';
 import { migrationsDir } from '../../src/migrate.js';
 import { SeatInventory } from '../../src/redis/seat-inventory.js';
+import { scheduleDrain } from '../../src/use-cases/waitlist-offers.js';
 import { startInventoryServer, type InventoryServer } from './inventory-server.js';
 
 export interface Harness {
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   otpDevEcho?: boolean;
   poolMax?: number;
   availabilityMaxAgeMs?: number;
+  waitlistOfferTtlSeconds?: number;
+  waitlistCutoffMinutes?: number;
 }
 
 export async function startHarness(inventories: TripInventory[], options: HarnessOptions = {}): Promise<Harness> {
@@ -56,16 +59,18 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
   const deps: BookingDeps = {
     pool,
     redis,
-    seats: new SeatInventory(redis, prefix),
+    seats: new SeatInventory(redis, prefix, { offerTtlMs: (options.waitlistOfferTtlSeconds ?? 900) * 1000 }),
     inventories: createInventoryClient({ baseUrl: inventoryServer.url }),
     settings: {
       holdTtlSeconds: options.holdTtlSeconds ?? 300,
       maxSeatsPerUser: 4,
       otpPepper: 'test-pepper-0123456789',
       otpDevEcho: options.otpDevEcho ?? true,
+      waitlistCutoffMinutes: options.waitlistCutoffMinutes ?? 0,
     },
     logger,
   };
+  deps.seats.onOffers = (tripId) => void scheduleDrain(deps, tripId);
   const app = await buildApp({
     ...deps,
     nodeEnv: 'test',

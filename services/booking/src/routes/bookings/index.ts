@@ -13,6 +13,11 @@ import {
   VerifyOtpBody,
   VerifyOtpResponse,
   isAllocation,
+  JoinWaitlistBody,
+  JoinWaitlistResponse,
+  LeaveWaitlistResponse,
+  WaitlistIdParams,
+  WaitlistList,
 } from '@rail/contracts/booking';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
 import { IdempotencyKeyHeaders, idempotencyHooks, redisIdempotencyStore } from '@rail/idempotency';
@@ -24,6 +29,7 @@ import { confirmSeats } from '../../use-cases/confirm-seats.js';
 import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
 import { selectSeats } from '../../use-cases/select-seats.js';
 import { verifyOtp } from '../../use-cases/verify-otp.js';
+import { joinWaitlist, leaveWaitlist, listWaitlist } from '../../use-cases/waitlist.js';
 
 export interface BookingRoutesOptions {
   deps: BookingDeps;
@@ -98,6 +104,48 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
       },
     },
     async (request) => verifyOtp(deps, requireUser(request), request.params.id, request.body.otp),
+  );
+
+  app.post(
+    '/waitlist',
+    {
+      ...post('api'),
+      schema: {
+        summary: 'Join the waitlist of a sold-out class for a journey segment (1-4 seats)',
+        security,
+        headers: IdempotencyKeyHeaders,
+        body: JoinWaitlistBody,
+        response: { 201: JoinWaitlistResponse, ...problemResponses(400, 401, 409, 422, 429, 503) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await joinWaitlist(deps, requireUser(request), request.body)),
+  );
+
+  app.get(
+    '/waitlist',
+    {
+      ...signedIn('api'),
+      schema: {
+        summary: 'My waitlist entries, with my place in line while waiting',
+        security,
+        response: { 200: WaitlistList, ...problemResponses(401, 429) },
+      },
+    },
+    async (request) => listWaitlist(deps, requireUser(request).id),
+  );
+
+  app.delete(
+    '/waitlist/:id',
+    {
+      ...signedIn('api'),
+      schema: {
+        summary: 'Leave a waitlist (an offered entry lets its seats go to the next in line)',
+        security,
+        params: WaitlistIdParams,
+        response: { 200: LeaveWaitlistResponse, ...problemResponses(400, 401, 404, 409, 429) },
+      },
+    },
+    async (request) => leaveWaitlist(deps, requireUser(request), request.params.id),
   );
 
   app.get(
