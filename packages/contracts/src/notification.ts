@@ -22,6 +22,7 @@ export const NotificationKind = Type.Union([
   Type.Literal('ticket'),
   Type.Literal('cancellation'),
   Type.Literal('refund'),
+  Type.Literal('waitlist'),
 ]);
 export type NotificationKind = Static<typeof NotificationKind>;
 

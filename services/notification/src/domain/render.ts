@@ -1,6 +1,7 @@
 /**
  * Renders the texts travellers receive: the OTP SMS, the e-ticket (SMS and e-mail), the cancellation
- * and the refund notices (including "this payment will be refunded" for a payment a booking cannot take). Pure: data in, messages out; times shown in Asia/Dhaka.
+ * and the refund notices (including "this payment will be refunded" for a payment a booking cannot take), the
+ * waitlist notices (seats offered, waitlist closed). Pure: data in, messages out; times shown in Asia/Dhaka.
  */
 import type { EventDataOf } from '@rail/contracts/events';
 import type { NotificationChannel, NotificationKind } from '@rail/contracts/notification';
@@ -196,5 +197,39 @@ export function renderRefund(data: EventDataOf<'payment.refunded'>): OutgoingMes
     data.contact,
     { kind: 'refund', body: text, logBody: text },
     { kind: 'refund', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
+  );
+}
+
+/** booking.waitlist-offered: seats were given to the traveller, to pay for before the offer runs out. */
+export function renderWaitlistOffer(data: EventDataOf<'booking.waitlist-offered'>): OutgoingMessage[] {
+  const seats = data.seats.map(seatLabel).join(', ');
+  const train = `${data.trainName} (${data.trainNumber}), ${formatDate(data.date)}, ${data.from}-${data.to}`;
+  const text = `${BRAND}: seats freed up for you from the waitlist: ${seats} on ${train}, ${formatTaka(data.amount)}. They are held for you until ${formatTime(data.expiresAt)}: open My bookings to add passengers and pay, or they go to the next traveller.`;
+  const subject = `Seats for you from the waitlist: ${data.trainName}, ${formatDate(data.date)}`;
+  return both(
+    data.contact,
+    { kind: 'waitlist', body: text, logBody: text },
+    { kind: 'waitlist', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
+  );
+}
+
+/**
+ * booking.waitlist-closed: a notice when the traveller did not end it themselves (cut-off, an offer that ran
+ * out); none when they left or booked (the e-ticket says that).
+ */
+export function renderWaitlistClosed(data: EventDataOf<'booking.waitlist-closed'>): OutgoingMessage[] {
+  const train = `${data.trainName} (${data.trainNumber}), ${formatDate(data.date)}, ${data.from}-${data.to}`;
+  let sentence: string;
+  if (data.reason === 'cut-off')
+    sentence = `no seats freed up in time on ${train}; your place on the waitlist is closed as the train leaves soon.`;
+  else if (data.reason === 'offer-expired')
+    sentence = `the seats offered to you on ${train} were not paid for in time and have gone to the next traveller.`;
+  else return [];
+  const text = `${BRAND}: ${sentence}`;
+  const subject = `Waitlist closed: ${data.trainName}, ${formatDate(data.date)}`;
+  return both(
+    data.contact,
+    { kind: 'waitlist', body: text, logBody: text },
+    { kind: 'waitlist', subject, body: `Dear ${data.contact.name ?? 'traveller'},\n\n${text}\n\n${BRAND}`, logBody: subject },
   );
 }

@@ -11,6 +11,7 @@ import { sendCancellation } from '../use-cases/send-cancellation.js';
 import { sendOtp } from '../use-cases/send-otp.js';
 import { sendRefund } from '../use-cases/send-refund.js';
 import { sendTicket } from '../use-cases/send-ticket.js';
+import { sendWaitlistClosed, sendWaitlistOffer } from '../use-cases/send-waitlist.js';
 
 type Handlers = { [T in EventType]?: (deps: UseCaseDeps, data: EventDataOf<T>) => Promise<unknown> };
 
@@ -19,6 +20,8 @@ export const HANDLERS: Handlers = {
   'booking.confirmed': sendTicket,
   'booking.cancelled': sendCancellation,
   'payment.refunded': sendRefund,
+  'booking.waitlist-offered': sendWaitlistOffer,
+  'booking.waitlist-closed': sendWaitlistClosed,
 };
 
 export const CONSUMED_EVENTS = Object.keys(HANDLERS) as EventType[];

@@ -85,6 +85,53 @@ describe('notification consumers', () => {
     expect(deps.tickets.verify(email[0]!.qr!)).toMatchObject({ bookingId: booking.bookingId, seats: ['KA-12', 'KA-13'] });
   });
 
+  it('booking.waitlist-offered and booking.waitlist-closed: SMS and e-mail once each; no notice when the traveller left', async () => {
+    const contact = { phone: '01712000077', email: 'waiter@example.com', name: 'Waiter' };
+    const trip = {
+      tripId: 9,
+      trainName: 'Subarna Express',
+      trainNumber: '701',
+      date: '2026-04-01',
+      from: 'DHK',
+      to: 'CTG',
+      class: 'SHOVAN' as const,
+    };
+    const offered = buildEnvelope('booking.waitlist-offered', {
+      waitlistId: randomUUID(),
+      bookingId: randomUUID(),
+      userId: 'u-w',
+      contact,
+      ...trip,
+      seats: [{ seatId: 12, label: 'KA-12', coach: 'KA', class: 'SHOVAN' }],
+      amount: 400,
+      expiresAt: new Date(Date.now() + 900_000).toISOString(),
+    });
+    const closed = (reason: 'cut-off' | 'left') =>
+      buildEnvelope('booking.waitlist-closed', {
+        waitlistId: randomUUID(),
+        userId: 'u-w',
+        contact,
+        ...trip,
+        count: 1,
+        reason,
+        bookingId: null,
+      });
+    await Promise.all([
+      broker.publish(offered),
+      broker.publish(offered),
+      broker.publish(closed('left')),
+      broker.publish(closed('cut-off')),
+    ]);
+    await waitFor(async () => (await inbox('waiter@example.com')).length >= 2, 5_000, 'the waitlist notices');
+    await sleep(400);
+    const sms = await inbox('+8801712000077');
+    const email = await inbox('waiter@example.com');
+    expect(sms.map((m) => m.kind)).toEqual(['waitlist', 'waitlist']);
+    expect(email).toHaveLength(2);
+    expect(sms.some((m) => m.body.includes('KA-12') && m.body.includes('held for you'))).toBe(true);
+    expect(sms.some((m) => m.body.includes('waitlist is closed'))).toBe(true);
+  });
+
   it('booking.cancelled and payment.refunded: one notice each', async () => {
     const bookingId = randomUUID();
     const paymentId = randomUUID();
