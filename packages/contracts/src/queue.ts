@@ -174,3 +174,16 @@ export const SaleSeatsResponse = Type.Object({
   seatsLeft: SeatsLeft,
 });
 export type SaleSeatsResponse = Static<typeof SaleSeatsResponse>;
+
+/**
+ * Internal (queue service -> every service that guards hot endpoints, through @rail/queue-pass's room
+ * watcher): the dates whose room is active now. `until` is set when the room's end is known in advance
+ * (none today: a room ends when its queue drains or an operator switches it off). Not routed by the gateway.
+ */
+export const ActiveRoomsResponse = Type.Object({
+  rooms: Type.Array(Type.Object({ date: SaleDate, until: Type.Optional(IsoDateTime) })),
+});
+export type ActiveRoomsResponse = Static<typeof ActiveRoomsResponse>;
+
+/** The path of `ActiveRoomsResponse` on QUEUE_SERVICE_URL. */
+export const ACTIVE_ROOMS_PATH = '/internal/rooms/active';

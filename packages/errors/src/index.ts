@@ -96,8 +96,9 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
-    super(403, code, message);
+  /** `extensions`: extra problem members safe to show clients (e.g. `queue` for QUEUE_REQUIRED). */
+  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN', extensions: Record<string, unknown> = {}) {
+    super(403, code, message, { extensions });
   }
 }
 
