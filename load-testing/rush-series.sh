@@ -1,6 +1,7 @@
 #!/bin/sh
 # A measured series of rushes on one system, unattended: starts the system when nothing answers on the gateway
-# (`npm start` in its own session, LOG_LEVEL=warn, HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90} so a lapsed hold comes
+# (`npm start` in its own session, LOG_LEVEL=warn, HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90} and
+# WAITLIST_OFFER_TTL_SECONDS=${WAITLIST_OFFER_TTL_SECONDS:-120} so a lapsed hold or an unpaid offer comes
 # back within the run), seeds the load users, then per run: fresh tokens, the machine's load before and after, the
 # rush with the given arguments. Stops only a system it started itself. One line per run in the series log.
 # Run it under the system lock, bounded:
@@ -12,13 +13,14 @@ R=load-testing/results
 mkdir -p "$R"
 LOG="$R/series-$(date -u +%Y%m%dT%H%M%SZ).log"
 USERS=${USERS:-10000}
+TOKENS=${TOKENS:-$USERS} # users to keep tokens for (more than USERS keeps a bigger token file whole)
 say() { echo "$*" | tee -a "$LOG"; }
 up() { curl -s -m 3 -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/api/auth/.well-known/jwks.json; }
 
 started=""
 if [ "$(up)" != "200" ]; then
-  say "$(date -u +%T) starting the system (HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90}, LOG_LEVEL=warn)"
-  LOG_LEVEL=warn HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90} setsid npm start > "$R/series-system.log" 2>&1 &
+  say "$(date -u +%T) starting the system (HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90}, WAITLIST_OFFER_TTL_SECONDS=${WAITLIST_OFFER_TTL_SECONDS:-120}, LOG_LEVEL=warn)"
+  LOG_LEVEL=warn HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-90} WAITLIST_OFFER_TTL_SECONDS=${WAITLIST_OFFER_TTL_SECONDS:-120} setsid npm start > "$R/series-system.log" 2>&1 &
   started=$!
   i=0
   while [ "$(up)" != "200" ] || ! curl -s -m 3 -o /dev/null -f http://127.0.0.1:8080/api/trains/stations; do
@@ -43,11 +45,11 @@ stop_ours() {
 trap stop_ours EXIT
 trap 'stop_ours; exit 1' INT TERM
 
-node scripts/seed-users.mjs --count "$USERS" | tail -1 | tee -a "$LOG"
+node scripts/seed-users.mjs --count "$TOKENS" | tail -1 | tee -a "$LOG"
 for spec in "$@"; do
   name=${spec%%|*}
   args=${spec#*|}
-  node load-testing/prepare-tokens.mjs --users "$USERS" --concurrency 16 | tail -1
+  node load-testing/prepare-tokens.mjs --users "$TOKENS" --concurrency 16 | tail -1
   say "=== $name: node load-testing/rush.mjs --users $USERS $args --name $name"
   say "$(date -u +%T) before: $(uptime | sed 's/.*load average/load average/')"
   # shellcheck disable=SC2086 # the arguments are meant to split

@@ -344,7 +344,13 @@ export async function runRush({
     const m = await client.request({ ...common, headers, path: `/api/trains/trips/${trip.tripId}/seats` });
     rec.record('seat-map', m);
     if (m.status === 403 && m.body?.code === 'QUEUE_REQUIRED') return 'pass-refused: seat-map';
+    // Free seats per class as the page shows them: from the map when it came (fresher than the results), else the results.
     const classes = new Map(trip.classes.map((c) => [c.class, c.seatsAvailable ?? 1]));
+    if (m.status === 200) {
+      for (const c of classes.keys()) classes.set(c, 0);
+      for (const coach of m.body.coaches)
+        classes.set(coach.class, (classes.get(coach.class) ?? 0) + coach.seats.filter((x) => x.status === 'available').length);
+    }
     let count = pick(WANT);
     const preference = pick(PREFERENCES);
     let together;
@@ -399,23 +405,34 @@ export async function runRush({
     return max;
   };
 
-  /** A sold-out traveller on the waitlist: joins, checks every few seconds, pays when offered, leaves when hopeless. */
+  /**
+   * A sold-out traveller on the waitlist: joins (another trip or class when refused for a duplicate, at most three
+   * tries), checks every few seconds, pays when offered, leaves when hopeless. Returns an outcome, or
+   * 'seats-available' when the waitlist says seats are free again (then the traveller shops once more).
+   */
   async function onWaitlist(u, common, soldOutTrips, headersOf) {
-    const trip = pick(soldOutTrips.length ? soldOutTrips : trips.map((t) => ({ tripId: t.tripId, classes: [] })));
-    const cls = pick(trip.classes.length ? trip.classes.map((c) => c.class) : ['S_CHAIR']);
+    const candidates = soldOutTrips.length ? soldOutTrips : trips.map((t) => ({ tripId: t.tripId, classes: [] }));
     const count = pick(WANT);
-    const w = await client.request({
-      ...common,
-      method: 'POST',
-      path: '/api/bookings/waitlist',
-      body: { tripId: trip.tripId, class: cls, count },
-    });
-    rec.record('waitlist-join', w);
-    if (w.status !== 201) {
+    let w = null;
+    let trip = null;
+    for (let tries = 0; tries < 3; tries += 1) {
+      trip = pick(candidates);
+      const cls = pick(trip.classes.length ? trip.classes.map((c) => c.class) : ['S_CHAIR']);
+      w = await client.request({
+        ...common,
+        method: 'POST',
+        path: '/api/bookings/waitlist',
+        body: { tripId: trip.tripId, class: cls, count },
+      });
+      rec.record('waitlist-join', w);
+      if (w.status === 201) break;
       const why = `${w.status}${w.body?.code ? ` ${w.body.code}` : ''}`;
       waitlist.refused[why] = (waitlist.refused[why] ?? 0) + 1;
-      return `waitlist refused ${w.status}`;
+      if (w.status === 409 && w.body?.code === 'WAITLIST_SEATS_AVAILABLE') return 'seats-available';
+      if (w.status === 429 || w.status === 503) await sleep(retryAfterMs(w.headers));
+      else if (!(w.status === 409 && w.body?.code === 'WAITLIST_DUPLICATE') && w.status !== 400) break;
     }
+    if (w.status !== 201) return `waitlist refused ${w.status}${w.body?.code ? ` ${w.body.code}` : ''}`;
     waitlist.joined += 1;
     const entry = { joinedAt: at(), position: w.body.position, count, tripId: trip.tripId };
     waitlist.entries.push(entry);
@@ -476,7 +493,10 @@ export async function runRush({
       if (r.status !== 'admitted') {
         if (r.status === 'sold-out' && Math.random() < waitlistShare) {
           const s = await shop(u, common, undefined, picker); // results page shows sold out: join its waitlist
-          if (typeof s === 'object') return rec.outcome(await onWaitlist(u, common, s.soldOut, () => undefined));
+          if (typeof s === 'object') {
+            const w = await onWaitlist(u, common, s.soldOut, () => undefined);
+            return rec.outcome(w === 'seats-available' ? 'room sold-out, waitlist said seats are free' : w);
+          }
           return rec.outcome(`room sold-out, then ${s}`);
         }
         return rec.outcome(`room: ${r.status}${r.why ? ` ${r.why}` : ''}`);
@@ -484,11 +504,15 @@ export async function runRush({
       headers = r.pass ? { [PASS_HEADER]: r.pass } : undefined;
     }
     let outcome = await shop(u, common, headers, picker);
-    if (room) await leaveRoom(client, rec, common, chosen.date);
-    if (typeof outcome === 'object') {
-      if (pay && Math.random() < waitlistShare) outcome = await onWaitlist(u, common, outcome.soldOut, () => headers);
-      else outcome = 'sold-out';
+    if (typeof outcome === 'object' && pay && Math.random() < waitlistShare) {
+      outcome = await onWaitlist(u, common, outcome.soldOut, () => headers);
+      if (outcome === 'seats-available') {
+        outcome = await shop(u, common, headers, picker); // the waitlist said seats came back: try them, once
+        if (typeof outcome === 'object') outcome = 'sold-out after the waitlist said seats were free';
+      }
     }
+    if (typeof outcome === 'object') outcome = 'sold-out';
+    if (room) await leaveRoom(client, rec, common, chosen.date);
     rec.outcome(outcome);
   }
 
