@@ -6,7 +6,7 @@
  */
 import { startPeriodicJob, type PeriodicJob } from '@rail/jobs';
 import type { BookingDeps } from '../deps.js';
-import { closeAtCutoff, recordStrayOffers } from '../use-cases/close-waitlists.js';
+import { closeAtCutoff, offerWhatIsFree, recordStrayOffers } from '../use-cases/close-waitlists.js';
 import { expireOverdueBookings, sweepRedisHolds } from '../use-cases/expire-bookings.js';
 
 export function startExpiryJob(deps: BookingDeps, intervalMs: number): PeriodicJob {
@@ -22,6 +22,7 @@ export function startExpiryJob(deps: BookingDeps, intervalMs: number): PeriodicJ
       await sweepRedisHolds(deps);
       await closeAtCutoff(deps);
       await recordStrayOffers(deps);
+      await offerWhatIsFree(deps);
     },
   });
 }

@@ -556,6 +556,10 @@ export class SeatInventory {
     });
   }
 
+  async hasLayout(tripId: number): Promise<boolean> {
+    return (await this.guarded(() => this.redis.exists(this.keys(tripId).layout))) === 1;
+  }
+
   /** PostgreSQL recorded (or settled) the offer. */
   async offerRecorded(tripId: number, bookingId: string): Promise<void> {
     await this.guarded(() => this.redis.zrem(this.keys(tripId).offers, bookingId));

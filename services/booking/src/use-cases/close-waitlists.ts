@@ -1,10 +1,11 @@
 /**
  * The waitlist job's work: entries still WAITING at the cut-off before departure are CLOSED with
  * booking.waitlist-closed (the notification service tells the traveller), and offers that Redis made but a
- * crash kept PostgreSQL from recording are recorded (waitlist-offers.ts).
+ * crash kept PostgreSQL from recording are recorded (waitlist-offers.ts), and, as a safety net, whatever is
+ * free is offered to trips with a line (seats freed by a rebuild rather than by a script that offers).
  */
 import { withTransaction } from '@rail/db';
-import { applyWaitlistChange, dueForCutoff, type WaitlistEntryRow } from '../db/waitlist-repo.js';
+import { applyWaitlistChange, dueForCutoff, tripsWithWaiting, type WaitlistEntryRow } from '../db/waitlist-repo.js';
 import type { BookingDeps } from '../deps.js';
 import { close } from '../domain/waitlist.js';
 import { drainOffers } from './waitlist-offers.js';
@@ -24,4 +25,15 @@ export async function recordStrayOffers(deps: BookingDeps, minAgeMs = 5_000): Pr
   let n = 0;
   for (const tripId of await deps.seats.knownTrips()) n += await drainOffers(deps, tripId, minAgeMs);
   return n;
+}
+
+/** Offers what is free to each trip that has WAITING entries (after a Redis rebuild the layout may be missing). */
+export async function offerWhatIsFree(deps: BookingDeps): Promise<number> {
+  let made = 0;
+  for (const tripId of await tripsWithWaiting(deps.pool)) {
+    if (!(await deps.seats.isLoaded(tripId))) continue;
+    if (!(await deps.seats.hasLayout(tripId))) await deps.seats.writeLayout(tripId, (await deps.inventories.get(tripId)).layouts);
+    made += await deps.seats.offerFree(tripId);
+  }
+  return made;
 }

@@ -5,19 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAtCutoff } from '../../src/use-cases/close-waitlists.js';
+import { closeAtCutoff, offerWhatIsFree } from '../../src/use-cases/close-waitlists.js';
 import { confirmSeats } from '../../src/use-cases/confirm-seats.js';
 import { verifyOtp } from '../../src/use-cases/verify-otp.js';
 import { joinWaitlist, leaveWaitlist } from '../../src/use-cases/waitlist.js';
 import { selectSeats } from '../../src/use-cases/select-seats.js';
 import { releaseBooking } from '../../src/use-cases/release-booking.js';
+import { ensureTripLoaded } from '../../src/use-cases/ensure-trip-loaded.js';
 import { makeInventory } from '../helpers/fixtures.js';
 import { paid, sleep, user } from '../helpers/flows.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { pgOverlaps } from '../helpers/checks.js';
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-const trips = [51, 52, 53, 54].map((id) => makeInventory(id, { coaches: 1, seatsPerCoach: 4, start: tomorrow }));
+const trips = [51, 52, 53, 54, 55].map((id) => makeInventory(id, { coaches: 1, seatsPerCoach: 4, start: tomorrow }));
 const ids = (tripId: number) => trips.find((t) => t.tripId === tripId)!.coaches[0]!.seats.map((s) => s.seatId);
 let h: Harness;
 
@@ -98,5 +99,18 @@ describe('waitlist offers', () => {
     expect(await closedEvents(waitlistId)).toMatchObject([{ reason: 'cut-off', userId: 'w54', trainName: 'Subarna Express' }]);
     expect(await h.deps.seats.waitlistOrder(54)).toEqual([]);
     expect(await closeAtCutoff(h.deps)).toBe(0);
+  });
+
+  it('after Redis lost a trip, the rebuild restores the line and the job offers what is free (the layout written again)', async () => {
+    const owner = await selectSeats(h.deps, user('o55'), { tripId: 55, seatIds: ids(55) });
+    const { waitlistId } = await join('w55', 55, 2);
+    // The owner's booking ends in PostgreSQL while Redis is lost, so no script frees (and offers) the seats.
+    await h.redis.unlink(...Object.values(h.deps.seats.keys(55)).filter((k) => k.includes(':v2:')));
+    await h.pool.query(`UPDATE bookings SET status = 'CANCELLED' WHERE id = $1`, [owner.bookingId]);
+    await ensureTripLoaded(h.deps, 55);
+    expect(await h.deps.seats.waitlistOrder(55)).toEqual([waitlistId]);
+    expect(await offerWhatIsFree(h.deps)).toBe(1);
+    await until(waitlistId, 'OFFERED');
+    expect(await pgOverlaps(h.pool, 55)).toBe(0);
   });
 });
