@@ -130,4 +130,15 @@ describe('POST /api/bookings/seats/select with class and count', () => {
       expect(seats[1]! - seats[0]!).toBe(1);
     }
   });
+
+  it('the OpenAPI document shows both forms of the body', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/bookings/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json().paths['/api/bookings/seats/select'].post.requestBody.content['application/json'].schema;
+    expect(body.then.required).toContain('seatIds');
+    expect(body.else.required).toEqual(expect.arrayContaining(['tripId', 'class', 'count']));
+    expect(Object.keys(res.json().paths)).toEqual(
+      expect.arrayContaining(['/api/bookings/waitlist', '/api/bookings/waitlist/{id}']),
+    );
+  });
 });
