@@ -22,13 +22,18 @@ describe('describeError for the Idempotency-Key codes', () => {
   });
 });
 
-describe('describeError for the waiting room and pick-for-me codes', () => {
+describe('describeError for the waiting room, pick-for-me and waitlist codes', () => {
   it.each([
     [403, 'QUEUE_REQUIRED', 'queueRequired'],
     [503, 'QUEUE_UNAVAILABLE', 'queueUnavailable'],
     [404, 'NOT_IN_QUEUE', 'notInQueue'],
     [409, 'SALE_CLOSED', 'saleClosed'],
     [409, 'PHONE_ALREADY_QUEUED', 'phoneAlreadyQueued'],
+    [409, 'WAITLIST_SEATS_AVAILABLE', 'waitlistSeatsFree'],
+    [409, 'WAITLIST_DUPLICATE', 'waitlistAlready'],
+    [409, 'WAITLIST_CLOSED', 'waitlistClosed'],
+    [404, 'WAITLIST_NOT_FOUND', 'waitlistGone'],
+    [409, 'WAITLIST_ENTRY_CLOSED', 'waitlistGone'],
   ] as const)('%i %s gets its own sentence in both languages', (status, code, key) => {
     expect(describeError(problem(status, code), (k, v) => translate('en', k, v))).toBe(en[key]);
     expect(describeError(problem(status, code), (k, v) => translate('bn', k, v))).toBe(bn[key]);

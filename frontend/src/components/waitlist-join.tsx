@@ -14,8 +14,8 @@ import { Notice } from './notice.js';
 import { MAX_SEATS } from './seat-map.js';
 
 /** The booking service's refusals of a join, by code: seats are free after all, or already waiting. */
-export const WAITLIST_SEATS_FREE_CODES = new Set(['SEATS_AVAILABLE', 'SEATS_FREE', 'WAITLIST_SEATS_FREE']);
-export const WAITLIST_DUPLICATE_CODES = new Set(['ALREADY_ON_WAITLIST', 'ALREADY_WAITLISTED', 'WAITLIST_DUPLICATE']);
+export const WAITLIST_SEATS_FREE_CODES = new Set(['WAITLIST_SEATS_AVAILABLE']);
+export const WAITLIST_DUPLICATE_CODES = new Set(['WAITLIST_DUPLICATE']);
 
 export interface WaitlistJoinProps {
   tripId: number;

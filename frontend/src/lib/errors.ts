@@ -11,6 +11,12 @@ export function describeError(err: unknown, t: I18n['t']): string {
   if (err.code === 'NOT_IN_QUEUE') return t('notInQueue');
   if (err.code === 'SALE_CLOSED') return t('saleClosed');
   if (err.code === 'PHONE_ALREADY_QUEUED') return t('phoneAlreadyQueued');
+  // The booking service's waitlist codes.
+  if (err.code === 'WAITLIST_SEATS_AVAILABLE') return t('waitlistSeatsFree');
+  if (err.code === 'WAITLIST_DUPLICATE') return t('waitlistAlready');
+  if (err.code === 'WAITLIST_CLOSED') return t('waitlistClosed');
+  if (err.code === 'WAITLIST_NOT_FOUND' || err.code === 'WAITLIST_ENTRY_CLOSED' || err.code === 'WAITLIST_NOT_WAITING')
+    return t('waitlistGone');
   if (err.code === 'NOT_ENOUGH_SEATS') return t('notEnoughSeats', { n: err.seatsLeft ?? 0 });
   if (err.status === 429) return t('busyGaveUp');
   if (err.status === 503 || err.status === 502 || err.status === 504) return t('unavailable');
