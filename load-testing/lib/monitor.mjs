@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import http from 'node:http';
 
 const CLK_TCK = 100;
-export const SERVICE_PORTS = (process.env.LOAD_SERVICE_PORTS ?? '3001,3002,3003,3013,3023,3004,3005').split(',').map(Number);
+export const SERVICE_PORTS = (process.env.LOAD_SERVICE_PORTS ?? '3001,3002,3003,3013,3023,3004,3005,3006').split(',').map(Number);
 
 function readProcStat(pid) {
   const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
