@@ -13,7 +13,7 @@ export const DEFAULT_BOOKING_REPLICAS = 3;
 export const REPLICA_PORT_STEP = 10;
 export const MAX_REPLICAS = 9;
 
-export type ServiceName = 'auth' | 'train' | 'booking' | 'payment' | 'notification';
+export type ServiceName = 'auth' | 'train' | 'booking' | 'payment' | 'notification' | 'queue';
 
 export interface ServiceSpec {
   readonly name: ServiceName;
@@ -32,6 +32,9 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
   { name: 'booking', port: 3003, database: 'booking_db', apiPrefix: '/api/bookings', replicated: true },
   { name: 'payment', port: 3004, database: 'payment_db', apiPrefix: '/api/payments', replicated: false },
   { name: 'notification', port: 3005, database: 'notification_db', apiPrefix: '/api/notifications', replicated: false },
+  // The waiting room: Redis only (operator overrides live in the sale's Redis hash, docs/waiting-room.md); one
+  // instance, its admission job leads through a Redis lease anyway.
+  { name: 'queue', port: 3006, database: null, apiPrefix: '/api/queue', replicated: false },
 ]);
 
 export function serviceSpec(name: string): ServiceSpec {
@@ -129,6 +132,9 @@ export function serviceEnv(spec: ServiceSpec, options: ServiceEnvOptions = {}): 
     BOOKING_SERVICE_URL: url('booking'),
     PAYMENT_SERVICE_URL: url('payment'),
     NOTIFICATION_SERVICE_URL: url('notification'),
+    // Booking and train poll its /internal/rooms/active (@rail/queue-pass). QUEUE_PASS_SECRET is not passed: its
+    // development default is the same in every process, and production sets it from a secret.
+    QUEUE_SERVICE_URL: url('queue'),
     OTP_DEV_ECHO: String(otpDevEcho),
     TRUST_PROXY: trustProxy,
   };

@@ -11,20 +11,21 @@ import { clientAddress, send, type Received } from './support/http.js';
 import { startStandIn, type StandIn } from './support/stand-in.js';
 
 let gateway: GatewayHandle;
-let auth: StandIn, train: StandIn, payment: StandIn, notification: StandIn;
+let auth: StandIn, train: StandIn, payment: StandIn, notification: StandIn, queue: StandIn;
 let booking: StandIn[];
-const all = () => [auth, train, payment, notification, ...booking];
+const all = () => [auth, train, payment, notification, queue, ...booking];
 const seenTotal = () => all().reduce((n, s) => n + s.seen.length, 0);
 
 /** Requests in flight per service instance at the gateway in these tests (payment: 2, booking: 3 x 2 = 6). */
 const CONCURRENCY = 2;
 
 beforeAll(async () => {
-  [auth, train, payment, notification] = await Promise.all([
+  [auth, train, payment, notification, queue] = await Promise.all([
     startStandIn('auth'),
     startStandIn('train'),
     startStandIn('payment'),
     startStandIn('notification'),
+    startStandIn('queue'),
   ]);
   booking = await Promise.all([1, 2, 3].map(() => startStandIn('booking')));
   gateway = await startGateway({
@@ -34,6 +35,7 @@ beforeAll(async () => {
       booking: booking.map((b) => b.address),
       payment: [payment.address],
       notification: [notification.address],
+      queue: [queue.address],
     },
     settings: {
       trustedProxies: ['127.0.0.1'],

@@ -15,7 +15,7 @@ import { clientAddress, send } from './support/http.js';
 import { startStandIn, type StandIn } from './support/stand-in.js';
 
 let gateway: GatewayHandle;
-let auth: StandIn, train: StandIn, payment: StandIn, notification: StandIn;
+let auth: StandIn, train: StandIn, payment: StandIn, notification: StandIn, queue: StandIn;
 let booking: StandIn[];
 let www: string;
 
@@ -31,11 +31,12 @@ function expectProblem(res: Awaited<ReturnType<typeof send>>, status: number, co
 }
 
 beforeAll(async () => {
-  [auth, train, payment, notification] = await Promise.all([
+  [auth, train, payment, notification, queue] = await Promise.all([
     startStandIn('auth'),
     startStandIn('train'),
     startStandIn('payment'),
     startStandIn('notification'),
+    startStandIn('queue'),
   ]);
   booking = await Promise.all([1, 2, 3].map(() => startStandIn('booking')));
   www = mkdtempSync(path.join(tmpdir(), 'rail-www-'));
@@ -51,6 +52,7 @@ beforeAll(async () => {
       booking: booking.map((b) => b.address),
       payment: [payment.address],
       notification: [notification.address],
+      queue: [queue.address],
     },
     settings: {
       // Only 127.0.0.1 is a trusted proxy here, so 127.0.0.2 plays an untrusted client.
@@ -75,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([auth, train, payment, notification, ...(booking ?? [])].map((s) => s?.close()));
+  await Promise.all([auth, train, payment, notification, queue, ...(booking ?? [])].map((s) => s?.close()));
   if (www) rmSync(www, { recursive: true, force: true });
 });
 
@@ -87,22 +89,26 @@ describe('routing', () => {
     ['/api/bookings/42', 'booking'],
     ['/api/payments/p-1', 'payment'],
     ['/api/notifications/inbox?to=x', 'notification'],
+    ['/api/queue/sales/2026-12-10/me', 'queue'],
   ])('sends %s to the %s service with the path unchanged', async (url, service) => {
     const res = await send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ service, path: url.split('?')[0] });
   });
 
-  it.each(['/internal/trips/1/inventory', '/api/bookings/internal/holds', '/api/trains/internal'])(
-    'never routes %s to a service (JSON 404)',
-    async (url) => {
-      const before = [auth, train, payment, notification, ...booking].reduce((n, s) => n + s.seen.length, 0);
-      const res = await send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } });
-      expectProblem(res, 404, 'ROUTE_NOT_FOUND');
-      const after = [auth, train, payment, notification, ...booking].reduce((n, s) => n + s.seen.length, 0);
-      expect(after).toBe(before);
-    },
-  );
+  it.each([
+    '/internal/trips/1/inventory',
+    '/api/bookings/internal/holds',
+    '/api/trains/internal',
+    '/internal/rooms/active',
+    '/api/queue/internal/rooms/active',
+  ])('never routes %s to a service (JSON 404)', async (url) => {
+    const before = [auth, train, payment, notification, queue, ...booking].reduce((n, s) => n + s.seen.length, 0);
+    const res = await send(`${gateway.url}${url}`, { headers: { 'x-forwarded-for': clientAddress() } });
+    expectProblem(res, 404, 'ROUTE_NOT_FOUND');
+    const after = [auth, train, payment, notification, queue, ...booking].reduce((n, s) => n + s.seen.length, 0);
+    expect(after).toBe(before);
+  });
 
   it('answers an /api path no service owns with a JSON 404, not the app', async () => {
     expectProblem(await send(`${gateway.url}/api/nothing/here`), 404, 'ROUTE_NOT_FOUND');

@@ -55,7 +55,7 @@ describe('rendering', () => {
     for (const port of [3003, 3013, 3023]) expect(config).toContain(`server 127.0.0.1:${port} max_fails=3 fail_timeout=10s;`);
     expect(config).toContain('set_real_ip_from 127.0.0.1;');
     expect(config).toContain('set_real_ip_from ::1;');
-    for (const prefix of ['auth', 'trains', 'bookings', 'payments', 'notifications']) {
+    for (const prefix of ['auth', 'trains', 'bookings', 'payments', 'notifications', 'queue']) {
       const block = config.slice(config.indexOf(`location /api/${prefix} {`));
       expect(block.slice(0, block.indexOf('proxy_pass'))).toContain('limit_req zone=api_addr');
     }
@@ -65,7 +65,7 @@ describe('rendering', () => {
   it('limits requests in flight per service: the per-instance setting times its instances', () => {
     const native = renderGatewayConfig(nativeGatewayOptions({ env: {}, replicas: 3 }));
     expect(native).toContain('limit_conn inflight_booking 192;'); // 3 replicas x 64
-    for (const name of ['auth', 'train', 'notification']) expect(native).toContain(`limit_conn inflight_${name} 64;`);
+    for (const name of ['auth', 'train', 'notification', 'queue']) expect(native).toContain(`limit_conn inflight_${name} 64;`);
     // Payment's requests wait on the provider, not on its CPU: 4 x the slots.
     expect(native).toContain('limit_conn inflight_payment 256;');
     const five = renderGatewayConfig(nativeGatewayOptions({ env: { GATEWAY_UPSTREAM_CONCURRENCY: '10' }, replicas: 5 }));
@@ -74,6 +74,16 @@ describe('rendering', () => {
     const container = renderGatewayConfig(containerGatewayOptions({ env: { BOOKING_REPLICAS: '4' } }));
     expect(container).toContain('limit_conn inflight_booking 256;');
     expect(() => resolveSettings({ GATEWAY_UPSTREAM_CONCURRENCY: '0' })).toThrow('GATEWAY_UPSTREAM_CONCURRENCY');
+  });
+
+  it("routes the waiting room: joining under the strict (login) limit, a sale's status micro-cached", () => {
+    const config = renderGatewayConfig(nativeGatewayOptions({ env: {}, replicas: 3 }));
+    const block = config.slice(config.indexOf('location /api/queue {'));
+    const join = block.slice(block.indexOf('location ~ ^/api/queue/sales/[^/]+/join$ {'));
+    expect(join.slice(0, join.indexOf('}'))).toContain('limit_req zone=strict_user');
+    const sale = block.slice(block.indexOf('location ~ ^/api/queue/sales/[0-9-]+$ {'));
+    expect(sale.slice(0, sale.indexOf('}'))).toContain('proxy_cache micro;');
+    expect(config).toContain('server 127.0.0.1:3006 max_fails=3');
   });
 
   it('blocks every internal route and answers every nginx error with a JSON problem page', () => {

@@ -162,6 +162,8 @@ export const QueueErrorCode = {
   SALE_CLOSED: 'SALE_CLOSED',
   /** 409: this phone number already holds a place in the sale through another account. */
   PHONE_ALREADY_QUEUED: 'PHONE_ALREADY_QUEUED',
+  /** 409: the sale's room does not take joins yet (before `roomOpensAt`, no room active); `opensAt` says when it opens. */
+  QUEUE_NOT_OPEN: 'QUEUE_NOT_OPEN',
 } as const;
 export type QueueErrorCode = (typeof QueueErrorCode)[keyof typeof QueueErrorCode];
 
