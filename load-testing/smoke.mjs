@@ -1,10 +1,11 @@
 // CI smoke of the load scripts against a running system (`npm start`): seeds and logs in a couple
 // of hundred load users, runs a small sales-opening rush through payment, and fails on any 5xx,
 // any unanswered request or any double-sold seat (checked in booking_db). Takes seconds. Half the travellers use
-// "pick for me" (issue 12's allocation; --pick-share).
+// "pick for me" (issue 12's allocation; --pick-share). With --room the users go through the date's waiting room
+// first (issue 11: scheduled to open 3 s after the ramp, needs the seeded operator account).
 // With --start and nothing answering on the gateway, it starts the system itself (npm start, in its own
 // process group, log in load-testing/results/smoke-system.log) and stops exactly that afterwards.
-// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5] [--pick-share 0.5] [--start]
+// Usage: node load-testing/smoke.mjs [--users 200] [--ramp 5] [--pick-share 0.5] [--room] [--start]
 import { parseArgs } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '200' },
     ramp: { type: 'string', default: '5' },
     'pick-share': { type: 'string', default: '0.5' },
+    room: { type: 'boolean', default: false },
     start: { type: 'boolean', default: false },
   },
 });
@@ -105,6 +107,7 @@ async function smoke() {
     connections: 200,
     minFreeShare: 0.3,
     pickShare: Number(values['pick-share']),
+    room: values.room ? { opensInSeconds: Number(values.ramp) + 3, maxWaitSeconds: 120 } : null,
   });
   const problems = rushFailures(result);
   if (result.rush.seatsPaid === 0) problems.push('no booking was paid');
@@ -120,6 +123,9 @@ ${keyValueTable({
     .map((x) => (x ? `${x.won}/${x.sent}` : '-'))
     .join(', '),
   'booking_db check': result.rush.db,
+  'waiting room (admitted, wait p50 / max s)': result.params.room
+    ? `${result.room.admitted} of ${result.room.places}, ${result.room.waitSeconds.p50} / ${result.room.waitSeconds.max}`
+    : 'off',
   outcomes: result.summary.outcomes,
 })}
 

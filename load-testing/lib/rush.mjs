@@ -453,6 +453,14 @@ export async function runRush({
         outstanding.set(mine.bookingId, Date.parse(b.body.expiresAt));
         const result = await completePurchase(client, rec, u, b.body, {
           confirmHeaders: headersOf(),
+          onQueueRequired: async () => {
+            // The offer came while the date's room is active and this traveller has no pass: queue for one.
+            entry.queuedForPass = true;
+            const place = { index: u.index, forOffer: true };
+            const r = await throughRoom(client, rec, common, chosen.date, place, { at, maxWaitMs: 120_000 });
+            rec.outcome(`waitlist offer: room said ${r.status}`);
+            return r.status === 'admitted' && r.pass ? { [PASS_HEADER]: r.pass } : null;
+          },
           onPaid: () => {
             paid += b.body.seats.length;
             paidSeats.push([r1(at()), paid]);

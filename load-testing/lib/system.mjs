@@ -103,15 +103,15 @@ async function step(client, rec, name, request, tries = 15) {
 
 /**
  * The full purchase after a successful select: passengers -> OTP -> pay -> confirmed. Each step is recorded under
- * its own name. `confirmHeaders` go with the confirm (the waiting room's pass). Returns the final booking status
- * (or the failed step).
+ * its own name. `confirmHeaders` go with the confirm (the waiting room's pass); on 403 QUEUE_REQUIRED
+ * `onQueueRequired()` may fetch a pass (its headers, or null). Returns the final booking status (or the failed step).
  */
 export async function completePurchase(
   client,
   rec,
   user,
   booking,
-  { pollMs = 500, confirmTimeoutMs = 15_000, onPaid = () => undefined, confirmHeaders } = {},
+  { pollMs = 500, confirmTimeoutMs = 15_000, onPaid = () => undefined, confirmHeaders, onQueueRequired } = {},
 ) {
   const common = { token: user.token, xff: user.xff };
   const passengers = booking.seats.map((_, i) => ({
@@ -119,13 +119,20 @@ export async function completePurchase(
     age: 30 + i,
     gender: i % 2 ? 'female' : 'male',
   }));
-  const c = await step(client, rec, 'confirm', {
-    ...common,
-    method: 'POST',
-    path: '/api/bookings/seats/confirm',
-    headers: confirmHeaders,
-    body: { bookingId: booking.bookingId, passengers },
-  });
+  const confirm = (headers) =>
+    step(client, rec, 'confirm', {
+      ...common,
+      method: 'POST',
+      path: '/api/bookings/seats/confirm',
+      headers,
+      body: { bookingId: booking.bookingId, passengers },
+    });
+  let c = await confirm(confirmHeaders);
+  if (c.status === 403 && c.body?.code === 'QUEUE_REQUIRED' && onQueueRequired) {
+    // No (valid) pass while the date's room is active: through the room, then once more.
+    const headers = await onQueueRequired();
+    if (headers) c = await confirm(headers);
+  }
   if (c.status !== 200 && c.status !== 201) return `confirm-${c.status}${c.body?.code ? `-${c.body.code}` : ''}`;
   if (!c.body.devOtp) return 'no-dev-otp';
   const v = await step(client, rec, 'verify-otp', {
