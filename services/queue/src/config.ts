@@ -15,6 +15,10 @@ export const QueueConfigSchema = Type.Object({
   TRAIN_SERVICE_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3002'),
   /** Every booking replica (comma-separated): their /metrics give the load the admission rate follows. */
   BOOKING_SERVICE_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3003'),
+  /** booking.confirmed ends the buyer's pass (consumer queue `<QUEUE_PREFIX>.booking-confirmed`). */
+  AMQP_URL: devDefault(Type.String({ minLength: 1 }), 'amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_EXCHANGE: Type.String({ minLength: 1, default: 'rail.events' }),
+  QUEUE_PREFIX: Type.String({ default: 'queue', pattern: '^[A-Za-z0-9._-]+$' }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 1_000 }),
   TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
 

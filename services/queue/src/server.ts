@@ -1,11 +1,13 @@
 /**
- * The queue service process: config -> Redis -> the admission job (one leader by a Redis lease) -> HTTP. On
- * SIGINT/SIGTERM the HTTP server drains first, then the job stops after its tick in progress, then the clients.
+ * The queue service process: config -> Redis -> broker and the booking.confirmed consumer -> the admission job
+ * (one leader by a Redis lease) -> HTTP. On SIGINT/SIGTERM the HTTP server drains first, then the job stops after
+ * its tick in progress, then the clients.
  */
 import { list } from '@rail/config';
 import { runServer } from '@rail/http';
 import { startPeriodicJob } from '@rail/jobs';
 import { createLogger } from '@rail/logger';
+import { createBroker } from '@rail/messaging';
 import { parsePassKeys } from '@rail/queue-pass';
 import { createRedis } from '@rail/redis';
 import { buildApp } from './app.js';
@@ -13,6 +15,7 @@ import { createBookingLoadSampler } from './clients/booking-load.js';
 import { createHttpSeatsSource } from './clients/seats-source.js';
 import { loadQueueConfig } from './config.js';
 import type { QueueDeps } from './deps.js';
+import { startConsumers } from './events/consumers.js';
 import { SaleStore } from './redis/sale-store.js';
 import { createRoomsJob } from './use-cases/run-rooms.js';
 
@@ -39,6 +42,8 @@ try {
     now: Date.now,
     logger,
   };
+  const broker = createBroker({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, logger, service: 'queue' });
+  await startConsumers(deps, { broker, redis, prefix: config.REDIS_KEY_PREFIX, queuePrefix: config.QUEUE_PREFIX });
   const seats = createHttpSeatsSource({ trainUrl: config.TRAIN_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const rooms = createRoomsJob({
     deps,
@@ -64,6 +69,11 @@ try {
     overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL, nodeEnv: config.NODE_ENV },
     trustProxy: list(config.TRUST_PROXY),
+    readiness: {
+      broker: async () => {
+        if (!broker.isConnected()) throw new Error('not connected to the message broker');
+      },
+    },
   });
 
   await runServer(app, {
@@ -73,6 +83,7 @@ try {
     onShutdown: async () => {
       await admission.stop();
       await seats.close();
+      await broker.close();
       redis.disconnect();
     },
   });
