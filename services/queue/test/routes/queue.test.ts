@@ -4,7 +4,7 @@ import type { TestIssuer } from '@rail/auth-verify/testing';
 import type { App } from '@rail/http';
 import { parsePassKeys, verifyPass } from '@rail/queue-pass';
 import type { Redis } from '@rail/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QueueDeps } from '../../src/deps.js';
 import { createRoomsJob } from '../../src/use-cases/run-rooms.js';
 import {
@@ -177,6 +177,19 @@ describe('the sale and a place, through the admission job', () => {
     const open = await app.inject({ method: 'POST', url: `/api/queue/sales/${SALE}/join`, headers: await bearer('104') });
     expect(open.json()).toMatchObject({ status: 'admitted', roomActive: false });
     expect(open.json().pass).toBeUndefined();
+  });
+
+  it('answers a check-in with one Redis round trip', async () => {
+    const headers = await bearer('101');
+    await app.inject({ method: 'GET', url: `/api/queue/sales/${SALE}/me`, headers });
+    const spy = vi.spyOn(redis, 'sendCommand');
+    try {
+      const res = await app.inject({ method: 'GET', url: `/api/queue/sales/${SALE}/me`, headers });
+      expect(res.statusCode).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a second account with the same verified phone (409 PHONE_ALREADY_QUEUED)', async () => {

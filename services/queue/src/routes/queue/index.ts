@@ -40,6 +40,9 @@ export const queueRoutes: FastifyPluginAsyncTypebox<QueueRoutesOptions> = async 
   const limit = createUserRateLimit({ redis, keyPrefix: `${deps.store.prefix}rate-limit:` });
   const strict = { onRequest: [app.authenticate, limit(USER_BUDGETS.strict)] };
   const signedIn = { onRequest: [app.authenticate, limit(USER_BUDGETS.api)] };
+  // The check-in is one Redis round trip (place-status.lua) and nothing else: no per-account counter in Redis;
+  // the gateway's per-user api zone bounds it.
+  const checkInHooks = { onRequest: [app.authenticate] };
 
   app.get(
     '/sales/:date',
@@ -78,7 +81,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<QueueRoutesOptions> = async 
 
   app.get(
     '/sales/:date/me',
-    { ...signedIn, schema: placeSchema('My place: the check-in that keeps it (again after pollAfterSeconds)') },
+    { ...checkInHooks, schema: placeSchema('My place: the check-in that keeps it (again after pollAfterSeconds)') },
     async (request, reply) => {
       const place = await checkIn(deps, queueUser(request), request.params.date);
       void reply.header('retry-after', String(place.pollAfterSeconds)).header('cache-control', 'no-store');
