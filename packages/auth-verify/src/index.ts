@@ -46,7 +46,14 @@ export interface AuthUser {
   email?: string;
   phone?: string;
   name?: string;
+  /** The account's roles (`admin` for the waiting room's operators); empty for travellers and tokens without `roles`.
+   * Always set by `authenticate`; optional in the type so users built by hand (tests, events) need not name it. */
+  roles?: string[];
 }
+
+/** A role name as the auth service stores it: lower-case letters, digits and dashes. */
+const ROLE = /^[a-z][a-z0-9-]{0,31}$/;
+const MAX_ROLES = 16;
 
 export interface AuthVerifyOptions {
   issuer: string;
@@ -92,7 +99,19 @@ export function requireUser(request: FastifyRequest): AuthUser {
 function userFromPayload(payload: JWTPayload): AuthUser {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0)
     throw new UnauthorizedError('The token has no subject', 'TOKEN_INVALID');
-  const user: AuthUser = { id: payload.sub };
+  const { roles } = payload;
+  // Absent is no roles; present must be a short array of distinct role names (one token, one meaning).
+  if (
+    roles !== undefined &&
+    !(
+      Array.isArray(roles) &&
+      roles.length <= MAX_ROLES &&
+      roles.every((role) => typeof role === 'string' && ROLE.test(role)) &&
+      new Set(roles).size === roles.length
+    )
+  )
+    throw new UnauthorizedError('The token has malformed roles', 'TOKEN_INVALID');
+  const user: AuthUser = { id: payload.sub, roles: roles === undefined ? [] : [...(roles as string[])] };
   if (typeof payload.email === 'string') user.email = payload.email;
   if (typeof payload.phone === 'string') user.phone = payload.phone;
   if (typeof payload.name === 'string') user.name = payload.name;
@@ -163,7 +182,7 @@ export const authVerify = fp<AuthVerifyOptions>(
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const testUser = request.headers[TEST_USER_HEADER];
       if (typeof testUser === 'string' && options.allowTestHeader) {
-        request.user = { id: testUser, phone: '+8801700000000' };
+        request.user = { id: testUser, phone: '+8801700000000', roles: [] };
         return;
       }
       const header = request.headers.authorization;
@@ -174,7 +193,7 @@ export const authVerify = fp<AuthVerifyOptions>(
       if (!isCanonicalCompactJws(token)) throw new UnauthorizedError('The access token is invalid', 'TOKEN_INVALID');
       const hit = verified?.get(token);
       if (hit) {
-        request.user = { ...hit };
+        request.user = { ...hit, roles: [...(hit.roles ?? [])] };
         return;
       }
       try {
@@ -193,7 +212,7 @@ export const authVerify = fp<AuthVerifyOptions>(
           throw new UnauthorizedError('The access token lives longer than allowed', 'TOKEN_INVALID');
         request.user = userFromPayload(payload);
         const ttl = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
-        if (verified && ttl > 0) verified.set(token, { ...request.user }, { ttl });
+        if (verified && ttl > 0) verified.set(token, { ...request.user, roles: [...(request.user.roles ?? [])] }, { ttl });
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
         if (err instanceof JwksUnavailableError) {

@@ -53,7 +53,19 @@ describe('authVerify with a local key set', () => {
     const token = await issuer.sign({ sub: 'user-1', email: 'a@example.com', phone: '+8801712345678', name: 'A' });
     const res = await call(app, bearer(token));
     expect(res.statusCode).toBe(200);
-    expect(res.json().user).toEqual({ id: 'user-1', email: 'a@example.com', phone: '+8801712345678', name: 'A' });
+    expect(res.json().user).toEqual({ id: 'user-1', email: 'a@example.com', phone: '+8801712345678', name: 'A', roles: [] });
+  });
+
+  it("hands the token's roles on, also from the verified-token memory, and refuses malformed roles", async () => {
+    const token = await issuer.sign({ sub: 'op-1', roles: ['admin'] });
+    for (let i = 0; i < 2; i += 1) {
+      const res = await call(app, bearer(token));
+      expect(res.statusCode).toBe(200);
+      expect(res.json().user).toEqual({ id: 'op-1', roles: ['admin'] });
+    }
+    for (const roles of ['admin', [1], ['Admin'], ['admin', 'admin'], [''], { 0: 'admin' }, Array(17).fill(0).map((_, i) => `r${i}`)]) {
+      await expectRefused(bearer(await issuer.sign({ sub: 'op-2', roles })));
+    }
   });
 
   it('refuses an expired token', async () => {

@@ -7,6 +7,7 @@ import { createPool } from '@rail/db';
 import { loadAuthConfig } from './config.js';
 import { migrateAuthDatabase } from './db/migrate-database.js';
 import { createPasswordHasher } from './security/passwords.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, seedAdmin } from './use-cases/seed-admin.js';
 import { MAX_SEED_USERS, SEED_PASSWORD, seedEmail, seedUsers } from './use-cases/seed-users.js';
 
 function fail(message: string): never {
@@ -29,8 +30,10 @@ try {
   const passwords = await createPasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST });
   const { inserted } = await seedUsers(pool, { count, passwordHash: await passwords.hash(SEED_PASSWORD) });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  // The operator account too (load-testing/lib/room.mjs signs in as it); this script already refuses production.
+  await seedAdmin(pool, { nodeEnv: process.env.NODE_ENV, passwordHash: await passwords.hash(ADMIN_PASSWORD) });
   console.warn(
-    `seed:users: ${inserted} new of ${count} (${seedEmail(1)} .. ${seedEmail(count)}, password "${SEED_PASSWORD}") in ${seconds} s`,
+    `seed:users: ${inserted} new of ${count} (${seedEmail(1)} .. ${seedEmail(count)}, password "${SEED_PASSWORD}") in ${seconds} s; operator ${ADMIN_EMAIL}`,
   );
 } finally {
   await pool.end();

@@ -34,7 +34,7 @@ export interface SystemOptions {
   settings?: Partial<GatewaySettings>;
   /** Extra environment for every service (e.g. HOLD_TTL_SECONDS). */
   env?: Record<string, string>;
-  /** Load the catalogue seed into the train database before the services start. */
+  /** Seed before the services start: the catalogue into train's database, the operator account into auth's. */
   seed?: boolean;
 }
 
@@ -149,11 +149,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       ...options.env,
     });
 
-    if (options.seed && specs.some((s) => s.name === 'train')) {
-      const trainSpec = specs.find((s) => s.name === 'train') as ServiceSpec;
-      const seed = startProcess([path.join(ROOT, 'scripts', 'seed.mjs')], envFor(trainSpec, trainSpec.port));
+    // Each seeded service with its own environment (its own DATABASE_URL): the catalogue, and auth's operator.
+    for (const seeded of options.seed ? specs.filter((s) => s.name === 'train' || s.name === 'auth') : []) {
+      const seed = startProcess([path.join(ROOT, 'scripts', 'seed.mjs'), seeded.name], envFor(seeded, seeded.port));
       const code = await new Promise<number | null>((resolve) => seed.child.once('exit', resolve));
-      if (code !== 0) throw new Error(`seeding failed:\n${seed.output()}`);
+      if (code !== 0) throw new Error(`seeding ${seeded.name} failed:\n${seed.output()}`);
     }
 
     const launch = async (group: ServiceSpec[]) => {

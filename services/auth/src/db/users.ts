@@ -2,11 +2,17 @@
 import type { AuthUserView } from '@rail/contracts/auth';
 import type { Queryable } from '@rail/db';
 
-export interface UserWithHash extends AuthUserView {
+/** A user with the roles its access tokens carry (empty for travellers). */
+export interface UserWithRoles extends AuthUserView {
+  roles: string[];
+}
+
+export interface UserWithHash extends UserWithRoles {
   passwordHash: string;
 }
 
 const COLUMNS = 'id, name, email, phone';
+const COLUMNS_WITH_ROLES = `${COLUMNS}, roles`;
 
 export async function insertUser(
   db: Queryable,
@@ -21,14 +27,14 @@ export async function insertUser(
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserWithHash | null> {
   const { rows } = await db.query<UserWithHash>(
-    `SELECT ${COLUMNS}, password_hash AS "passwordHash" FROM users WHERE email = $1`,
+    `SELECT ${COLUMNS_WITH_ROLES}, password_hash AS "passwordHash" FROM users WHERE email = $1`,
     [email],
   );
   return rows[0] ?? null;
 }
 
-export async function findUserById(db: Queryable, id: string): Promise<AuthUserView | null> {
-  const { rows } = await db.query<AuthUserView>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+export async function findUserById(db: Queryable, id: string): Promise<UserWithRoles | null> {
+  const { rows } = await db.query<UserWithRoles>(`SELECT ${COLUMNS_WITH_ROLES} FROM users WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 

@@ -8,5 +8,5 @@ export async function getMe(deps: Pick<UseCaseDeps, 'pool'>, userId: string): Pr
   // A token's sub is not necessarily a uuid (a foreign issuer's test token); compare as text.
   const user = /^[0-9a-f-]{36}$/i.test(userId) ? await findUserById(deps.pool, userId) : null;
   if (!user) throw new UnauthorizedError('The account no longer exists', 'USER_NOT_FOUND');
-  return user;
+  return { id: user.id, name: user.name, email: user.email, phone: user.phone };
 }

@@ -10,7 +10,7 @@ import { generateRefreshToken, hashRefreshToken } from '../security/secrets.js';
 export async function issueTokens(
   deps: Pick<UseCaseDeps, 'config' | 'issueAccessToken'>,
   db: Queryable,
-  user: AuthUserView,
+  user: AuthUserView & { roles?: readonly string[] },
   familyId: string = randomUUID(),
 ): Promise<TokenResponse> {
   const refreshToken = generateRefreshToken();

@@ -1,40 +1,17 @@
 /**
- * The operators' switch with an access token whose roles include "admin". Auth adds `roles` to its tokens and
- * @rail/auth-verify to AuthUser in another change: until a verified user carries them, this file is skipped
- * (the 401/403 refusals are in queue.test.ts and hold either way).
+ * The operators' switch with an access token whose roles include "admin" (auth issues them for the seeded
+ * operator; @rail/auth-verify hands them on as AuthUser.roles). The 401/403 refusals are in queue.test.ts.
  */
-import { createTestIssuer } from '@rail/auth-verify/testing';
-import { authVerify, requireUser } from '@rail/auth-verify';
-import { createApp, type App } from '@rail/http';
-import { createLogger } from '@rail/logger';
+import type { App } from '@rail/http';
 import type { Redis } from '@rail/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueDeps } from '../../src/deps.js';
 import { createRoomsJob } from '../../src/use-cases/run-rooms.js';
 import { deleteKeys, OPENS_AT, testApp, testClock, testDeps, testPrefix, testRedis } from '../helpers.js';
 
-/** Whether @rail/auth-verify hands a token's `roles` on to the request's user yet. */
-async function rolesReachTheUser(): Promise<boolean> {
-  const issuer = await createTestIssuer();
-  const probe = await createApp({
-    service: 'probe',
-    logger: createLogger({ service: 'probe', level: 'silent' }),
-    apiPrefix: '/api/probe',
-  });
-  await probe.register(authVerify, { issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks, nodeEnv: 'test' });
-  probe.get('/api/probe/me', { onRequest: probe.authenticate }, async (request) => requireUser(request));
-  const res = await probe.inject({
-    url: '/api/probe/me',
-    headers: { authorization: `Bearer ${await issuer.sign({ sub: 'x', roles: ['admin'] })}` },
-  });
-  await probe.close();
-  return Array.isArray((res.json() as { roles?: unknown }).roles);
-}
-
-const supported = await rolesReachTheUser();
 const DATE = '2026-12-20';
 
-describe.skipIf(!supported)('operators', () => {
+describe('operators', () => {
   const clock = testClock(OPENS_AT + 86_400_000);
   const prefix = testPrefix('admin');
   let redis: Redis;
