@@ -37,6 +37,9 @@ describe('queue passes', () => {
     await api.confirm({ bookingId: 'b1', passengers: [{ name: 'Nusrat Jahan' }] }, { tripId: 7 });
     await api.seats(8, {});
     expect(calls.map((c) => c.headers['x-queue-pass'])).toEqual(['pass-10', 'pass-10', 'pass-10', undefined]);
+    // A pass is bound to its account: the seat map carries the access token with it, and stays anonymous
+    // (shared by the gateway's micro-cache) without one.
+    expect(calls.map((c) => c.headers.authorization)).toEqual(['Bearer access', 'Bearer access', 'Bearer access', undefined]);
     expect(calls[1]?.body).toEqual({ tripId: 7, class: 'S_CHAIR', count: 2 });
   });
 

@@ -58,14 +58,18 @@ export function createApi(client: ApiClient) {
     search: (q: { from: string; to: string; date: string }, o?: RequestOptions) =>
       client.get<SearchResponse>('/api/trains/search', { auth: false, query: q, ...o }),
     trip: (tripId: number, o?: RequestOptions) => client.get<TripDetail>(`/api/trains/trips/${tripId}`, { auth: false, ...o }),
-    /** The seat map with its headers and arrival time (how old it is), carrying the date's queue pass. */
+    /**
+     * The seat map with its headers and arrival time (how old it is). Anonymous (and so shared by the gateway's
+     * micro-cache) unless this tab holds the date's queue pass: a pass is bound to its account, so it goes with
+     * the access token.
+     */
     seats: (tripId: number, seg: { from?: string; to?: string }, o?: RequestOptions): Promise<WithMeta<SeatMap>> =>
       learnSaleDate(
         tripId,
         client.requestWithMeta<SeatMap>(
           'GET',
           `/api/trains/trips/${tripId}/seats`,
-          withPass(tripId, { auth: false, query: seg, ...o }),
+          withPass(tripId, { auth: queueHeaders(tripId) !== undefined, query: seg, ...o }),
         ),
       ),
 

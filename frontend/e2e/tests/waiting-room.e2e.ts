@@ -1,8 +1,3 @@
-// NOT IN THE BROWSER RUN (e2e/run.ts runs e2e/tests/ only), because it cannot pass yet: it schedules the
-// opening through PUT /api/queue/admin/sales/:date, which needs an access token with the role "admin", and no
-// operator account is seeded (logging in as admin@example.com answers 401 INVALID_CREDENTIALS; run of
-// 2026-12-02 22:08 UTC, with the queue service routed by the gateway). Move it to e2e/tests/ once auth seeds
-// the operator outside production.
 // The waiting room, end to end: an operator (through the admin API) schedules a date's opening ~20 s ahead
 // with its room already open; the traveller sees "on sale from" on the results, joins the room before the
 // opening, waits (the pre-queue, then the line), is admitted and moved on to the seat map by the page itself,
