@@ -21,13 +21,21 @@ export interface StandIn {
   seen: Seen[];
   /** While set, every /api request kills its connection without an answer (a crashing instance). */
   faulty: boolean;
+  /** While set, decides /api answers itself (undefined: the echo): a service whose answer changes over time. */
+  respond?: (request: Seen) => StandInAnswer | undefined;
   app: App;
   close: () => Promise<void>;
 }
 
+export interface StandInAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
 export async function startStandIn(name: string): Promise<StandIn> {
   const seen: Seen[] = [];
-  const standIn = { faulty: false };
+  const standIn: Pick<StandIn, 'faulty' | 'respond'> = { faulty: false };
   const app = await createApp({
     service: name,
     apiPrefix: `/api/${name}`,
@@ -46,6 +54,15 @@ export async function startStandIn(name: string): Promise<StandIn> {
       // Dies mid-request without answering: what a crashing replica looks like to nginx.
       request.raw.socket.destroy();
       return reply;
+    }
+    const answer = standIn.respond?.({ method: request.method, url: request.url, headers: request.headers });
+    if (answer) {
+      const type = answer.status >= 400 ? 'application/problem+json' : 'application/json';
+      return reply
+        .code(answer.status)
+        .headers(answer.headers ?? {})
+        .type(type)
+        .send({ ...(answer.body as object), at: Date.now() });
     }
     // An application error the client provoked (a 503 for bad input, as booking gave for an out-of-range trip id).
     const status = Number(url.searchParams.get('status') ?? 200);
