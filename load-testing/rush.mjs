@@ -101,6 +101,9 @@ ${keyValueTable({
   [`every free seat CONFIRMED after (s, ${since})`]: r.soldOutThroughPaymentSeconds ?? 'not reached',
   'selects won while seats remained: all / pick-for-me / seat map': `${shareOf('whileSeatsRemain.all')} / ${shareOf('whileSeatsRemain.pick')} / ${shareOf('whileSeatsRemain.seats')}`,
   'selects lost while seats remained, by answer': sel.lostWhileSeatsRemainBy,
+  'seat map age on arrival p50 / p99 (ms): at least .. at most': r.seatMapAgeMs
+    ? `${r.seatMapAgeMs.atLeast.p50} .. ${r.seatMapAgeMs.atMost.p50} / ${r.seatMapAgeMs.atLeast.p99} .. ${r.seatMapAgeMs.atMost.p99} (${r.seatMapAgeMs.atLeast.count} maps)`
+    : '-',
   'holds paid / cancelled / lapsed (seats cancelled, lapsed)': `${r.holds.pay} / ${r.holds.cancel} / ${r.holds.lapse} (${r.holds.seatsCancelled}, ${r.holds.seatsLapsed})`,
   'waitlist: joined / offers (seats) / confirmed from it (seats) / left unserved': `${r.waitlist.joined} / ${r.waitlist.offers} (${r.waitlist.seatsOffered}) / ${r.waitlist.confirmedFromWaitlist} (${r.waitlist.seatsConfirmedFromWaitlist}) / ${r.waitlist.leftUnserved}`,
   'waitlist: freed seat -> offer seen (s)': r.waitlist.freedToOfferSeconds,

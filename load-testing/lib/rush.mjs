@@ -11,7 +11,7 @@
 // `cancelShare` release the hold and `lapseShare` walk away and let it expire. All shares 0 and no room: the
 // rush exactly as it was.
 import { createClient, sleep, retryAfterMs } from './http.mjs';
-import { Recorder, isError } from './stats.mjs';
+import { Recorder, isError, summarize } from './stats.mjs';
 import { startMonitor } from './monitor.mjs';
 import { gatewayLatency } from './gateway-log.mjs';
 import { BRIEF_TRAINS, completePurchase, dhakaDate, doubleSold, seatsOf, tripsOn } from './system.mjs';
@@ -142,7 +142,14 @@ export async function runRush({
       activeShoppers: room.activeShoppers,
       admissionsPerSecond: room.admissionsPerSecond,
     });
-    const sale = await saleStatus(setup, chosen.date);
+    // The room switches on at the queue's next admission tick (and the gateway micro-caches the status): wait
+    // for it, bounded, then a moment more so the booking and train replicas' room watchers (1 s poll) see it.
+    let sale = await saleStatus(setup, chosen.date);
+    for (let i = 0; i < 40 && !sale?.roomActive; i++) {
+      await sleep(250);
+      sale = await saleStatus(setup, chosen.date);
+    }
+    if (sale?.roomActive) await sleep(1500);
     roomSetup = { settings, saleAtStart: sale };
     if (!sale?.roomActive)
       throw new Error(`the room of ${chosen.date} is not active after scheduling it: ${JSON.stringify(sale)}`);
@@ -291,14 +298,40 @@ export async function runRush({
     return 'gave-up';
   }
 
+  /**
+   * A seat map as the app asks for it: anonymous (shared by the gateway's micro-cache) unless the traveller holds
+   * the date's pass, which is bound to the account and so goes with the access token.
+   */
+  const mapRequest = (common, headers, tripId) => ({
+    xff: common.xff,
+    ...(headers?.[PASS_HEADER] ? { token: common.token, headers } : {}),
+    path: `/api/trains/trips/${tripId}/seats`,
+  });
+
+  /**
+   * How old a seat map was when it arrived (issue 12, item 3): the age of the availability it was built from
+   * (`availabilityAgeMs`, train's availability cache) plus the seconds a cache on the way kept it (`Age`,
+   * the gateway's micro-cache) plus its time on the wire after it was built (at most the request's own time).
+   */
+  const mapAges = [];
+  const mapAgesWire = [];
+  function noteMapAge(m) {
+    if (m.status !== 200 || typeof m.body?.availabilityAgeMs !== 'number') return;
+    const cached = Number(m.headers?.age);
+    const built = m.body.availabilityAgeMs + (Number.isFinite(cached) ? cached * 1000 : 0);
+    mapAges.push(built);
+    mapAgesWire.push(built + m.ms);
+  }
+
   /** The old rush's traveller on one train: seat map, random free seats, other seats on a 409. */
   async function chooseOnMap(u, common, headers, trip, state) {
     let free = null;
     let conflicts = 0;
     while (state.attempts < maxAttempts) {
       if (free === null || conflicts >= mapRefreshAfter) {
-        const m = await client.request({ ...common, headers, path: `/api/trains/trips/${trip.tripId}/seats` });
+        const m = await client.request(mapRequest(common, headers, trip.tripId));
         rec.record('seat-map', m);
+        noteMapAge(m);
         if (m.status === 403 && m.body?.code === 'QUEUE_REQUIRED') return 'pass-refused: seat-map';
         if (m.status !== 200) {
           if (!(await retryable('seat-map', m, state))) state.attempts += 1;
@@ -341,8 +374,9 @@ export async function runRush({
   /** "Pick for me" on one train: a class that shows seats, 1-4 seats side by side; on NOT_ENOUGH_SEATS what is left. */
   async function pickForMe(u, common, headers, trip, state) {
     // The seat page loads its map once; the traveller then presses "pick for me".
-    const m = await client.request({ ...common, headers, path: `/api/trains/trips/${trip.tripId}/seats` });
+    const m = await client.request(mapRequest(common, headers, trip.tripId));
     rec.record('seat-map', m);
+    noteMapAge(m);
     if (m.status === 403 && m.body?.code === 'QUEUE_REQUIRED') return 'pass-refused: seat-map';
     // Free seats per class as the page shows them: from the map when it came (fresher than the results), else the results.
     const classes = new Map(trip.classes.map((c) => [c.class, c.seatsAvailable ?? 1]));
@@ -574,6 +608,8 @@ export async function runRush({
       clientSideDoubleSold: clientDoubleSold,
       db,
       selects: selectShares(selects, occupancy, chosen.free),
+      /** Age of the seat maps on arrival (ms): at least (availability + cache) and at most (+ the request's time). */
+      seatMapAgeMs: { atLeast: summarize(mapAges), atMost: summarize(mapAgesWire) },
       holds: { ...holdsBy, seatsCancelled: seatsBy.cancel, seatsLapsed: seatsBy.lapse },
       waitlist: waitlistReport(waitlist, freedAt),
     },
