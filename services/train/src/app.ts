@@ -1,7 +1,9 @@
 /** buildApp(deps): the train service's Fastify app, identical in tests and production. */
+import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
 import { createApp, type App } from '@rail/http';
 import type { Logger } from '@rail/logger';
 import type { Pool } from '@rail/db';
+import { parsePassKeys } from '@rail/queue-pass';
 import { pingRedis, type Redis } from '@rail/redis';
 import { requestContextHook } from '@rail/service-client';
 import { createBookingAvailability, type AvailabilitySource } from './availability/booking-availability.js';
@@ -11,6 +13,7 @@ import { trustProxy, type TrainConfig } from './config.js';
 import type { UseCaseDeps } from './deps.js';
 import { internalRoutes } from './routes/internal/index.js';
 import { trainRoutes } from './routes/trains/index.js';
+import { createActiveRooms } from './waiting-room/active-rooms.js';
 
 export interface AppDeps {
   config: TrainConfig;
@@ -21,6 +24,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Replaces the booking service client (the benchmark measures the catalog alone with it). */
   availability?: AvailabilitySource;
+  /** Access-token keys held in memory (tests) instead of auth's JWKS at AUTH_JWKS_URL. */
+  authKeys?: AuthVerifyOptions['jwks'];
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -37,6 +42,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   // Calls to the booking service forward this request's id and trace context.
   app.addHook('onRequest', requestContextHook);
+  // Who asks matters only to the seat maps of a sale whose waiting room is active.
+  await app.register(authVerify, {
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    nodeEnv: config.NODE_ENV,
+    ...(deps.authKeys ? { jwks: deps.authKeys } : { jwksUrl: config.AUTH_JWKS_URL }),
+  });
+  const rooms = createActiveRooms({ queueUrl: config.QUEUE_SERVICE_URL, intervalMs: config.QUEUE_ROOMS_POLL_MS, logger });
+  // Ready once the first poll is over, whatever its outcome (the queue service may be down: then no room is active).
+  app.addHook('onReady', () => rooms.start());
+  app.addHook('onClose', () => rooms.close());
   const cache = createSharedCache(redis, config.REDIS_KEY_PREFIX, logger);
   const useCaseDeps: UseCaseDeps = {
     catalog: createCatalog({ pool, cache, searchCacheTtlMs: config.SEARCH_CACHE_TTL_MS }),
@@ -54,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cache,
     salesWindowDays: config.SALES_WINDOW_DAYS,
     searchCacheTtlMs: config.SEARCH_CACHE_TTL_MS,
+    waitingRoom: { rooms, passKeys: parsePassKeys(config.QUEUE_PASS_SECRET) },
     now: deps.now ?? (() => new Date()),
   };
   await app.register(trainRoutes, { prefix: '/api/trains', deps: useCaseDeps });

@@ -1,5 +1,6 @@
 /** The train service's configuration, validated once at start-up. */
 import { Type, baseConfigProperties, devDefault, loadConfig, list, type Env } from '@rail/config';
+import { queuePassConfigProperties } from '@rail/queue-pass';
 
 export const TrainConfigSchema = Type.Object({
   ...baseConfigProperties,
@@ -8,6 +9,14 @@ export const TrainConfigSchema = Type.Object({
   REDIS_URL: devDefault(Type.String({ pattern: '^rediss?://' }), 'redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: Type.String({ default: 'train:', pattern: '^[A-Za-z0-9:_.{}-]*$' }),
   BOOKING_SERVICE_URL: devDefault(Type.String({ pattern: '^https?://' }), 'http://127.0.0.1:3003'),
+  /** Sign-in is checked (locally, from auth's JWKS) only where a waiting room needs to know who asks. */
+  AUTH_JWKS_URL: devDefault(Type.String({ minLength: 1 }), 'http://127.0.0.1:3001/api/auth/.well-known/jwks.json'),
+  AUTH_ISSUER: Type.String({ minLength: 1, default: 'rail-auth' }),
+  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'rail' }),
+  /** QUEUE_PASS_SECRET (verifies waiting-room passes) and QUEUE_SERVICE_URL (the active rooms are polled there). */
+  ...queuePassConfigProperties,
+  /** How often the active waiting rooms are polled from the queue service, in the background. */
+  QUEUE_ROOMS_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1_000 }),
   /** Sales open this many days ahead: tickets for today .. today + N (Asia/Dhaka). */
   SALES_WINDOW_DAYS: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   AVAILABILITY_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 10_000, default: 500 }),

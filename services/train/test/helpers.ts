@@ -1,16 +1,20 @@
 /**
  * Test fixtures: a fresh seeded database, a random Redis key prefix (deleted afterwards), the app built by
- * buildApp, and a tiny real HTTP server standing in for the booking service's availability endpoint.
+ * buildApp, tiny real HTTP servers standing in for the booking service's availability endpoint and the queue
+ * service's active rooms, and a throwaway access-token issuer.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
+import { createTestIssuer, type TestIssuer } from '@rail/auth-verify/testing';
+import type { ActiveRoomsResponse } from '@rail/contracts/queue';
 import { AvailabilityQuery, type AvailabilityResult } from '@rail/contracts/train-internal';
 import { createPool, createTestDatabase, type Pool, type TestDatabase } from '@rail/db';
 import { createLogger } from '@rail/logger';
 import { createRedis, type Redis } from '@rail/redis';
 import type { App } from '@rail/http';
+import { parsePassKeys, signPass, type SignPassInput } from '@rail/queue-pass';
 import { buildApp } from '../src/app.js';
 import { loadTrainConfig } from '../src/config.js';
 import { migrationsDir } from '../src/migrate.js';
@@ -68,6 +72,54 @@ export async function startBookingStub(): Promise<BookingStub> {
   return stub;
 }
 
+/** The waiting-room key set of these tests (the queue service signs with the same in production). */
+export const PASS_SECRET = `t1:${'p'.repeat(40)}`;
+const passKeys = parsePassKeys(PASS_SECRET);
+/** A pass as the queue service signs it; `expMs` defaults to ten minutes after NOW (the app's clock). */
+export const passFor = (input: Omit<SignPassInput, 'expMs'> & { expMs?: number }, keys = passKeys) =>
+  signPass(keys, { expMs: NOW.getTime() + 600_000, ...input });
+
+export interface QueueStub {
+  url: string;
+  /** Dates whose room is active. */
+  rooms: Set<string>;
+  /** While set, the active rooms answer 503 (the queue service's Redis is lost). */
+  down: boolean;
+  /** Resolves once the app has polled twice more, so a change of `rooms` or `down` has been seen. */
+  polled: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export async function startQueueStub(): Promise<QueueStub> {
+  let polls = 0;
+  const waiting: { at: number; resolve: () => void }[] = [];
+  const stub: QueueStub = {
+    url: '',
+    rooms: new Set(),
+    down: false,
+    polled: () => new Promise((resolve) => waiting.push({ at: polls + 2, resolve })),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET' || req.url !== '/internal/rooms/active') return send(404, { status: 404 });
+    polls += 1;
+    for (const w of waiting.splice(0)) {
+      if (polls >= w.at) w.resolve();
+      else waiting.push(w);
+    }
+    if (stub.down) return send(503, { status: 503, code: 'QUEUE_UNAVAILABLE' });
+    const body: ActiveRoomsResponse = { rooms: [...stub.rooms].map((date) => ({ date })) };
+    send(200, body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return stub;
+}
+
 export interface TestContext {
   app: App;
   db: TestDatabase;
@@ -75,6 +127,8 @@ export interface TestContext {
   redis: Redis;
   prefix: string;
   booking: BookingStub;
+  queue: QueueStub;
+  issuer: TestIssuer;
   close: () => Promise<void>;
 }
 
@@ -86,15 +140,21 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const prefix = `test:train:${randomBytes(5).toString('hex')}:`;
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'train-test' });
   const booking = await startBookingStub();
+  // Always a stand-in queue service: a real one running on this machine must not decide these tests' rooms.
+  const queue = await startQueueStub();
+  const issuer = await createTestIssuer();
   const config = loadTrainConfig({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     REDIS_KEY_PREFIX: prefix,
     BOOKING_SERVICE_URL: booking.url,
     AVAILABILITY_BACKOFF_MS: '0',
+    QUEUE_SERVICE_URL: queue.url,
+    QUEUE_ROOMS_POLL_MS: '50',
+    QUEUE_PASS_SECRET: PASS_SECRET,
     ...env,
   });
-  const app = await buildApp({ config, logger, pool, redis, now: () => NOW });
+  const app = await buildApp({ config, logger, pool, redis, now: () => NOW, authKeys: issuer.jwks });
   await app.ready();
   return {
     app,
@@ -103,9 +163,12 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     redis,
     prefix,
     booking,
+    queue,
+    issuer,
     close: async () => {
       await app.close();
       await booking.close();
+      await queue.close();
       await deleteKeys(redis, prefix);
       redis.disconnect();
       await pool.end();

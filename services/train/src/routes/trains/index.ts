@@ -1,5 +1,10 @@
-/** Public catalog routes under /api/trains: stations, search, trip details and seat maps. */
+/**
+ * Public catalog routes under /api/trains: stations, search, trip details and seat maps. Anonymous, except the seat
+ * maps of a sale whose waiting room is active: those need a sign-in and the date's pass (docs/waiting-room.md).
+ */
+import { requireUser } from '@rail/auth-verify';
 import { problemResponses, type FastifyPluginAsyncTypebox } from '@rail/http';
+import { QUEUE_PASS_HEADER } from '@rail/queue-pass';
 import {
   SearchQuery,
   SearchResponse,
@@ -14,6 +19,7 @@ import { listStations } from '../../use-cases/list-stations.js';
 import { searchTrips } from '../../use-cases/search-trips.js';
 import { getTrip } from '../../use-cases/get-trip.js';
 import { getSeatMap } from '../../use-cases/get-seat-map.js';
+import { checkSalePass, guardedSaleOf } from '../../use-cases/check-sale-pass.js';
 
 export const trainRoutes: FastifyPluginAsyncTypebox<{ deps: UseCaseDeps }> = async (app, { deps }) => {
   app.get('/stations', { schema: { tags: ['catalog'], summary: 'Every station', response: { 200: StationsResponse } } }, () =>
@@ -54,7 +60,22 @@ export const trainRoutes: FastifyPluginAsyncTypebox<{ deps: UseCaseDeps }> = asy
         summary: 'The seat map of a trip with each seat’s status for a segment (whole route by default)',
         params: TripParams,
         querystring: SeatMapQuery,
-        response: { 200: SeatMap, ...problemResponses(400, 404, 503) },
+        response: { 200: SeatMap, ...problemResponses(400, 401, 403, 404, 503) },
+      },
+      // Before the map (and before train's own cache of it) is looked at.
+      preHandler: async (request, reply) => {
+        const date = await guardedSaleOf(deps, request.params.tripId);
+        if (date === null) return;
+        // A guarded answer is for whoever asked: no cache keeps it. X-Accel-Expires (read by the gateway only)
+        // goes on every answer that depends on the credentials sent; the 401 to a request without any is the same
+        // for everyone, and the gateway keeps it like the map (see gateway/nginx.conf.template).
+        reply.header('cache-control', 'private, no-store');
+        if (request.headers.authorization !== undefined || request.headers[QUEUE_PASS_HEADER] !== undefined) {
+          reply.header('x-accel-expires', '0');
+        }
+        // A pass is bound to a user: while the room is active the map needs a sign-in.
+        await app.authenticate(request, reply);
+        checkSalePass(deps, { date, userId: requireUser(request).id, pass: request.headers[QUEUE_PASS_HEADER] });
       },
     },
     (request) => getSeatMap(deps, request.params.tripId, request.query),
