@@ -70,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     cache,
     salesWindowDays: config.SALES_WINDOW_DAYS,
     searchCacheTtlMs: config.SEARCH_CACHE_TTL_MS,
+    saleSeatsCacheTtlMs: config.SALE_SEATS_CACHE_TTL_MS,
     waitingRoom: { rooms, passKeys: parsePassKeys(config.QUEUE_PASS_SECRET) },
     now: deps.now ?? (() => new Date()),
   };

@@ -51,6 +51,8 @@ export interface Catalog {
   stations(): Promise<queries.StationRow[]>;
   trip(tripId: number): Promise<TripView | null>;
   tripsServing(fromId: number, toId: number, dates: string[]): Promise<TripView[]>;
+  /** Every trip leaving its origin on `date` (a sale's trips). */
+  tripsOn(date: string): Promise<TripView[]>;
   anyTrainServes(fromId: number, toId: number): Promise<boolean>;
 }
 
@@ -136,6 +138,10 @@ export function createCatalog({ pool, cache, searchCacheTtlMs }: CatalogOptions)
     async tripsServing(fromId, toId, dates) {
       const rows = await queries.findTripsServing(pool, fromId, toId, dates);
       const views = await Promise.all(rows.map(view));
+      return views.filter((v): v is TripView => v !== null);
+    },
+    async tripsOn(date) {
+      const views = await Promise.all((await queries.findTripsOn(pool, date)).map(view));
       return views.filter((v): v is TripView => v !== null);
     },
     anyTrainServes: (fromId, toId) => queries.anyTrainServes(pool, fromId, toId),

@@ -17,6 +17,8 @@ export const TrainConfigSchema = Type.Object({
   ...queuePassConfigProperties,
   /** How often the active waiting rooms are polled from the queue service, in the background. */
   QUEUE_ROOMS_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1_000 }),
+  /** The queue service asks a sale's seats left every few seconds per active room; answers are kept this long. */
+  SALE_SEATS_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   /** Sales open this many days ahead: tickets for today .. today + N (Asia/Dhaka). */
   SALES_WINDOW_DAYS: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   AVAILABILITY_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 10_000, default: 500 }),

@@ -10,6 +10,7 @@ export interface UseCaseDeps {
   cache: SharedCache;
   salesWindowDays: number;
   searchCacheTtlMs: number;
+  saleSeatsCacheTtlMs: number;
   /** The waiting room in front of a sale's seat maps (docs/waiting-room.md). */
   waitingRoom: {
     /** Which dates' rooms are active: a background poll of the queue service, never a call per request. */

@@ -37,6 +37,16 @@ export async function findTrip(db: Queryable, tripId: number): Promise<TripRow |
   return rows[0] ?? null;
 }
 
+/** Every trip of a service date (the date its train leaves its origin), by id. */
+export async function findTripsOn(db: Queryable, date: string): Promise<TripRow[]> {
+  const { rows } = await db.query<TripRow>(
+    `SELECT id AS "tripId", train_id AS "trainId", to_char(service_date, 'YYYY-MM-DD') AS date
+     FROM trips WHERE service_date = $1::date ORDER BY id`,
+    [date],
+  );
+  return rows;
+}
+
 export interface TrainRow {
   trainId: number;
   number: string;
