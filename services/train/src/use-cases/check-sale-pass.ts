@@ -3,6 +3,7 @@
  * only to a signed-in user holding a pass for that date (QUEUE_REQUIRED otherwise). The pass is verified locally
  * with the shared keys, like an access token: no call to the queue service per request.
  */
+import { AppError } from '@rail/errors';
 import { queueRequired, verifyPass } from '@rail/queue-pass';
 import type { UseCaseDeps } from '../deps.js';
 import { saleDateOf } from '../domain/sale-date.js';
@@ -12,6 +13,16 @@ import { requireTrip } from './get-trip.js';
 export async function guardedSaleOf(deps: Pick<UseCaseDeps, 'catalog' | 'waitingRoom'>, tripId: number): Promise<string | null> {
   const date = saleDateOf((await requireTrip(deps, tripId)).stops);
   return deps.waitingRoom.rooms.isActive(date) ? date : null;
+}
+
+/**
+ * The 401 to a request without an access token for a guarded map: a pass is bound to a user, so sign in first. It
+ * names the sale's room like QUEUE_REQUIRED does, so a client can send the traveller there once signed in.
+ */
+export function signInRequired(date: string): AppError {
+  return new AppError(401, 'TOKEN_MISSING', `Sales of ${date} go through the waiting room: sign in and join it`, {
+    extensions: { queue: `/api/queue/sales/${date}`, date },
+  });
 }
 
 export interface SalePassInput {

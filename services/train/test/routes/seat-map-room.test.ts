@@ -60,12 +60,14 @@ describe('seat maps of a date whose waiting room is active', () => {
     await openRoom();
     const anonymous = await seats(GUARDED_TRIP);
     expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.json().code).toBe('TOKEN_MISSING');
+    // It names the room to join once signed in, as QUEUE_REQUIRED does.
+    expect(anonymous.json()).toMatchObject({ code: 'TOKEN_MISSING', queue: `/api/queue/sales/${SALE}`, date: SALE });
     expect(anonymous.headers['cache-control']).toBe('private, no-store');
     expect(anonymous.headers['x-accel-expires']).toBeUndefined();
     // A pass without a sign-in is not enough, and that answer depends on what was sent.
     const passOnly = await seats(GUARDED_TRIP, { 'x-queue-pass': passFor({ sub: USER, sale: SALE }) });
     expect(passOnly.statusCode).toBe(401);
+    expect(passOnly.json().code).toBe('TOKEN_MISSING');
     expect(passOnly.headers['x-accel-expires']).toBe('0');
     const badToken = await seats(GUARDED_TRIP, { authorization: 'Bearer not-a-token' });
     expect(badToken.statusCode).toBe(401);

@@ -19,7 +19,7 @@ import { listStations } from '../../use-cases/list-stations.js';
 import { searchTrips } from '../../use-cases/search-trips.js';
 import { getTrip } from '../../use-cases/get-trip.js';
 import { getSeatMap } from '../../use-cases/get-seat-map.js';
-import { checkSalePass, guardedSaleOf } from '../../use-cases/check-sale-pass.js';
+import { checkSalePass, guardedSaleOf, signInRequired } from '../../use-cases/check-sale-pass.js';
 
 export const trainRoutes: FastifyPluginAsyncTypebox<{ deps: UseCaseDeps }> = async (app, { deps }) => {
   app.get('/stations', { schema: { tags: ['catalog'], summary: 'Every station', response: { 200: StationsResponse } } }, () =>
@@ -74,6 +74,7 @@ export const trainRoutes: FastifyPluginAsyncTypebox<{ deps: UseCaseDeps }> = asy
           reply.header('x-accel-expires', '0');
         }
         // A pass is bound to a user: while the room is active the map needs a sign-in.
+        if (request.headers.authorization === undefined) throw signInRequired(date);
         await app.authenticate(request, reply);
         checkSalePass(deps, { date, userId: requireUser(request).id, pass: request.headers[QUEUE_PASS_HEADER] });
       },
