@@ -10,9 +10,12 @@ import {
   type Env,
   type Static,
 } from '@rail/config';
+import { parsePassKeys, queuePassConfigProperties, type PassKeys } from '@rail/queue-pass';
 
 export const BookingConfigSchema = Type.Object({
   ...baseConfigProperties,
+  /** QUEUE_PASS_SECRET (the keys passes are verified with) and QUEUE_SERVICE_URL (where the active rooms are polled). */
+  ...queuePassConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003 }),
   DATABASE_URL: devDefault(Type.String({ minLength: 1 }), 'postgres://postgres@127.0.0.1:5432/booking_db'),
   /**
@@ -50,7 +53,23 @@ export function loadBookingConfig(env: Env = process.env): BookingConfig {
   if (config.NODE_ENV === 'production' && config.OTP_DEV_ECHO) {
     throw new ConfigError('booking', ['OTP_DEV_ECHO=true is refused when NODE_ENV=production (it would leak OTPs)']);
   }
+  passKeys(config);
   return config;
+}
+
+/** The waiting room's pass keys, parsed once (a bad QUEUE_PASS_SECRET fails the start with a clear message). */
+const parsedKeys = new WeakMap<BookingConfig, PassKeys>();
+export function passKeys(config: BookingConfig): PassKeys {
+  let keys = parsedKeys.get(config);
+  if (!keys) {
+    try {
+      keys = parsePassKeys(config.QUEUE_PASS_SECRET);
+    } catch (err) {
+      throw new ConfigError('booking', [(err as Error).message]);
+    }
+    parsedKeys.set(config, keys);
+  }
+  return keys;
 }
 
 export function trustProxy(config: BookingConfig): string[] {

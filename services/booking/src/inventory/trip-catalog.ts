@@ -7,11 +7,14 @@ import type { BookedSeat } from '@rail/contracts/booking';
 import type { SeatClass } from '@rail/contracts/common';
 import { ValidationError } from '@rail/errors';
 import { legMask, MAX_LEGS } from '../domain/legs.js';
+import { saleDateOf } from '../domain/sale-date.js';
 import type { LayoutSeat } from '../redis/seat-inventory.js';
 
 export interface TripCatalog {
   tripId: number;
   inventory: TripInventory;
+  /** The sale (waiting room) the trip belongs to: its departure date in Asia/Dhaka (domain/sale-date.ts). */
+  saleDate: string;
   stopIndex: Map<string, number>;
   seats: Map<number, BookedSeat>;
   seatIds: number[];
@@ -40,6 +43,7 @@ export function buildCatalog(inventory: TripInventory): TripCatalog {
   return {
     tripId: inventory.tripId,
     inventory,
+    saleDate: saleDateOf(inventory),
     stopIndex,
     seats,
     seatIds: [...seats.keys()],
