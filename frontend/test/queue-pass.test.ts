@@ -60,4 +60,20 @@ describe('queue passes', () => {
     expect(onQueueRequired).toHaveBeenCalledWith(expect.objectContaining({ code: 'QUEUE_REQUIRED', date: '2026-12-10' }));
     expect(tripDate(9)).toBe('2026-12-10');
   });
+
+  it('treats the 401 an anonymous seat map of a guarded sale gets as the way to the room, and no other 401', async () => {
+    const { api, onQueueRequired } = setup([
+      problem(401, 'TOKEN_MISSING', { date: '2026-12-12', queue: '/api/queue/sales/2026-12-12' }),
+      problem(401, 'TOKEN_MISSING'),
+    ]);
+    const err = (await api.seats(11, {}).catch((e: unknown) => e)) as ApiError;
+    expect(err.needsQueue).toBe(true);
+    expect(onQueueRequired).toHaveBeenCalledWith(expect.objectContaining({ status: 401, date: '2026-12-12' }));
+    expect(tripDate(11)).toBe('2026-12-12');
+
+    const plain = (await api.seats(12, {}).catch((e: unknown) => e)) as ApiError;
+    expect(plain.needsQueue).toBe(false);
+    expect(onQueueRequired).toHaveBeenCalledTimes(1);
+    expect(tripDate(12)).toBeUndefined();
+  });
 });

@@ -147,7 +147,7 @@ export class ApiClient {
 
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         const error = new ApiError(await readProblem(res), retryAfter);
-        if (res.status === 403 && error.code === 'QUEUE_REQUIRED') this.opts.onQueueRequired?.(error.problem);
+        if (error.needsQueue) this.opts.onQueueRequired?.(error.problem);
         const busy = res.status === 429 || res.status === 503;
         if (!busy || options.retryBusy === false || attempt >= this.opts.maxBusyRetries) throw error;
 

@@ -28,7 +28,16 @@ export class ApiError extends Error {
     return typeof this.problem.seatsLeft === 'number' ? this.problem.seatsLeft : undefined;
   }
 
-  /** QUEUE_REQUIRED: the sale date whose waiting room to join. */
+  /**
+   * The waiting room stands in front of this request: a 403 QUEUE_REQUIRED, or the 401 an anonymous seat map of a
+   * guarded sale gets (it names the room too: a pass goes with a sign-in).
+   */
+  get needsQueue(): boolean {
+    if (this.status === 403 && this.code === 'QUEUE_REQUIRED') return true;
+    return this.status === 401 && typeof this.problem.queue === 'string' && this.queueDate !== undefined;
+  }
+
+  /** QUEUE_REQUIRED (or a guarded seat map's 401): the sale date whose waiting room to join. */
   get queueDate(): string | undefined {
     return typeof this.problem.date === 'string' ? this.problem.date : undefined;
   }
