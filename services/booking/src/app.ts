@@ -9,6 +9,7 @@ import { bookingRoutes } from './routes/bookings/index.js';
 import { seatEventRoutes } from './routes/bookings/seat-events.js';
 import { internalRoutes } from './routes/internal/index.js';
 import { createAvailabilityCache } from './use-cases/get-availability.js';
+import type { WaitingRoom } from './waiting-room/waiting-room.js';
 
 export interface AppDeps extends BookingDeps {
   nodeEnv: 'development' | 'test' | 'production';
@@ -21,6 +22,8 @@ export interface AppDeps extends BookingDeps {
   seatEventsHeartbeatMs?: number;
   /** Load shedding (see @rail/http); off when absent. */
   overload?: OverloadOptions;
+  /** Which sales' rooms are active and the pass check of select and confirm; polled from ready until close. */
+  waitingRoom: WaitingRoom;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -41,10 +44,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', requestContextHook);
   await app.register(authVerify, { ...deps.auth, nodeEnv: deps.nodeEnv });
 
+  // The first poll is awaited before the app is ready, so a replica started during a sale is guarded at once.
+  app.addHook('onReady', () => deps.waitingRoom.start());
+  app.addHook('onClose', async () => deps.waitingRoom.stop());
+
   const hub = new SeatEventsHub(deps.subscriber, deps.seats.prefix, deps.seatEventsCoalesceMs);
   app.addHook('preClose', async () => hub.closeAll());
 
-  await app.register(bookingRoutes, { prefix: '/api/bookings', deps });
+  await app.register(bookingRoutes, { prefix: '/api/bookings', deps, waitingRoom: deps.waitingRoom });
   await app.register(seatEventRoutes, { prefix: '/api/bookings', deps, hub, heartbeatMs: deps.seatEventsHeartbeatMs });
   await app.register(internalRoutes, {
     prefix: '/internal',

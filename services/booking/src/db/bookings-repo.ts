@@ -45,6 +45,15 @@ export async function findBooking(
   return rows[0] ?? null;
 }
 
+/** The trip of one of a user's bookings (null: none of theirs), for the waiting room's check before confirm. */
+export async function tripOfBooking(db: Queryable, id: string, userId: string): Promise<number | null> {
+  const { rows } = await db.query<{ trip_id: number }>('SELECT trip_id FROM bookings WHERE id = $1 AND user_id = $2', [
+    id,
+    userId,
+  ]);
+  return rows[0]?.trip_id ?? null;
+}
+
 /** Just the status (null: no such booking), for logs that need no lock. */
 export async function findStatus(db: Queryable, id: string): Promise<BookingStatus | null> {
   const { rows } = await db.query<{ status: BookingStatus }>('SELECT status FROM bookings WHERE id = $1', [id]);

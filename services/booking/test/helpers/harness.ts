@@ -1,7 +1,7 @@
 /**
  * One booking service per test file against the real PostgreSQL (a fresh database) and Redis (a random
- * key prefix, whose keys alone are deleted afterwards), with a stand-in inventory server and a test
- * token issuer.
+ * key prefix, whose keys alone are deleted afterwards), with a stand-in inventory server, a test
+ * token issuer and the waiting room's pass keys (no room active unless a test gives its own active rooms).
  */
 import { randomBytes } from 'node:crypto';
 import { createTestIssuer, type TestIssuer } from '@rail/auth-verify/testing';
@@ -10,6 +10,7 @@ import { createPool, createTestDatabase, type Pool, type TestDatabase } from '@r
 import type { App } from '@rail/http';
 import { createLogger } from '@rail/logger';
 import { outboxMigrationsDir } from '@rail/messaging';
+import { parsePassKeys, type ActiveRooms, type PassKeys } from '@rail/queue-pass';
 import { createRedis, type Redis } from '@rail/redis';
 import { buildApp } from '../../src/app.js';
 import type { BookingDeps } from '../../src/deps.js';
@@ -17,6 +18,7 @@ import { createInventoryClient } from '../../src/inventory/inventory-client.js';
 import { migrationsDir } from '../../src/migrate.js';
 import { SeatInventory } from '../../src/redis/seat-inventory.js';
 import { scheduleDrain } from '../../src/use-cases/waitlist-offers.js';
+import { createWaitingRoom, type WaitingRoom } from '../../src/waiting-room/waiting-room.js';
 import { startInventoryServer, type InventoryServer } from './inventory-server.js';
 
 export interface Harness {
@@ -31,7 +33,13 @@ export interface Harness {
   auth: (userId: string) => Promise<{ authorization: string }>;
   close: () => Promise<void>;
   subscriberStatus: () => string;
+  /** The keys the app verifies passes with (sign test passes with signPass and these). */
+  passKeys: PassKeys;
+  waitingRoom: WaitingRoom;
 }
+
+/** QUEUE_PASS_SECRET of the test apps. */
+export const TEST_PASS_SECRET = `t1:${'p'.repeat(40)}`;
 
 export interface HarnessOptions {
   holdTtlSeconds?: number;
@@ -40,6 +48,8 @@ export interface HarnessOptions {
   availabilityMaxAgeMs?: number;
   waitlistOfferTtlSeconds?: number;
   waitlistCutoffMinutes?: number;
+  /** The waiting room's poll of active rooms (default: none active) and its period. */
+  waitingRoom?: { fetchActive: () => Promise<ActiveRooms>; intervalMs?: number };
 }
 
 export async function startHarness(inventories: TripInventory[], options: HarnessOptions = {}): Promise<Harness> {
@@ -71,6 +81,13 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
     logger,
   };
   deps.seats.onOffers = (tripId) => void scheduleDrain(deps, tripId);
+  const passKeys = parsePassKeys(TEST_PASS_SECRET);
+  const waitingRoom = createWaitingRoom({
+    keys: passKeys,
+    fetchActive: options.waitingRoom?.fetchActive ?? (async () => ({ rooms: [] })),
+    intervalMs: options.waitingRoom?.intervalMs ?? 1000,
+    logger,
+  });
   const app = await buildApp({
     ...deps,
     nodeEnv: 'test',
@@ -78,6 +95,7 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
     subscriber,
     seatEventsCoalesceMs: 50,
     availabilityMaxAgeMs: options.availabilityMaxAgeMs ?? 0,
+    waitingRoom,
   });
   await app.ready();
   const tokens = new Map<string, string>();
@@ -97,6 +115,8 @@ export async function startHarness(inventories: TripInventory[], options: Harnes
     prefix,
     issuer,
     inventoryServer,
+    passKeys,
+    waitingRoom,
     token,
     subscriberStatus: () => `${subscriber.status} reconnects=${reconnects} ${lastError}`,
     auth: async (userId) => ({ authorization: `Bearer ${await token(userId)}` }),

@@ -1,4 +1,7 @@
-/** Public booking API (behind the gateway, prefix /api/bookings): every route needs a valid access token. */
+/**
+ * Public booking API (behind the gateway, prefix /api/bookings): every route needs a valid access token. Select
+ * and confirm also need the waiting room's pass while their trip's date has an active room (X-Queue-Pass).
+ */
 import { requireUser } from '@rail/auth-verify';
 import {
   BookingIdParams,
@@ -28,16 +31,20 @@ import { cancelBooking } from '../../use-cases/cancel-booking.js';
 import { confirmSeats } from '../../use-cases/confirm-seats.js';
 import { getBooking, listBookings } from '../../use-cases/read-bookings.js';
 import { selectSeats } from '../../use-cases/select-seats.js';
+import { requirePassForBooking, requirePassForTrip } from '../../use-cases/require-queue-pass.js';
 import { verifyOtp } from '../../use-cases/verify-otp.js';
 import { joinWaitlist, leaveWaitlist, listWaitlist } from '../../use-cases/waitlist.js';
+import type { WaitingRoom } from '../../waiting-room/waiting-room.js';
+import { HotRouteHeaders, passOf, QueueRequiredResponse } from './queue-pass.js';
 
 export interface BookingRoutesOptions {
   deps: BookingDeps;
+  waitingRoom: WaitingRoom;
 }
 
 const security = [{ bearer: [] }];
 
-export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = async (app, { deps }) => {
+export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = async (app, { deps, waitingRoom }) => {
   // Every POST takes an Idempotency-Key (per user): a retry replays the first answer instead of acting twice.
   const store = redisIdempotencyStore(deps.redis, { prefix: deps.seats.prefix });
   const idem = idempotencyHooks({ store, owner: (request) => request.user?.id });
@@ -52,17 +59,25 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   // Completing what a traveller already started (holds exist, a payment may follow) is refused for load only
   // when the process is far more overloaded than for new holds (packages/http/src/overload.ts).
   const finish = { config: { overload: 'finish' as const } };
+  // The waiting room's check runs first among the preHandlers: after authentication and body validation, before
+  // the Idempotency-Key is claimed, so a 403 QUEUE_REQUIRED is never stored and replayed to the retry with a pass.
+  const selectHooks = post('select');
+  const confirmHooks = post('api', idemByState);
 
   app.post(
     '/seats/select',
     {
-      ...post('select'),
+      ...selectHooks,
+      preHandler: [
+        async (request) => requirePassForTrip(deps, waitingRoom, requireUser(request), request.body.tripId, passOf(request)),
+        selectHooks.preHandler,
+      ],
       schema: {
         summary: 'Hold 1-4 seats of a trip for a journey segment: the seats named, or count seats of a class chosen for you',
         security,
-        headers: IdempotencyKeyHeaders,
+        headers: HotRouteHeaders,
         body: SelectSeatsBody,
-        response: { 201: SelectSeatsResponse, ...problemResponses(400, 401, 409, 422, 429, 503) },
+        response: { 201: SelectSeatsResponse, 403: QueueRequiredResponse, ...problemResponses(400, 401, 409, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -76,14 +91,19 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRoutesOptions> = as
   app.post(
     '/seats/confirm',
     {
-      ...post('api', idemByState),
+      ...confirmHooks,
+      preHandler: [
+        async (request) =>
+          requirePassForBooking(deps, waitingRoom, requireUser(request), request.body.bookingId, passOf(request)),
+        confirmHooks.preHandler,
+      ],
       ...finish,
       schema: {
         summary: 'Record passengers and send the booking OTP',
         security,
-        headers: IdempotencyKeyHeaders,
+        headers: HotRouteHeaders,
         body: ConfirmSeatsBody,
-        response: { 200: ConfirmSeatsResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },
+        response: { 200: ConfirmSeatsResponse, 403: QueueRequiredResponse, ...problemResponses(400, 401, 404, 409, 422, 429) },
       },
     },
     async (request) => confirmSeats(deps, requireUser(request), request.body),
