@@ -16,6 +16,7 @@ import { ForbiddenError } from '@rail/errors';
 
 export * from './pass.js';
 export * from './room-watcher.js';
+export * from './sale-date.js';
 export { ACTIVE_ROOMS_PATH, QUEUE_PASS_HEADER } from '@rail/contracts/queue';
 
 /**

@@ -6,14 +6,14 @@ import type { TripInventory } from '@rail/contracts/train-internal';
 import type { BookedSeat } from '@rail/contracts/booking';
 import type { SeatClass } from '@rail/contracts/common';
 import { ValidationError } from '@rail/errors';
+import { saleDateOf } from '@rail/queue-pass';
 import { legMask, MAX_LEGS } from '../domain/legs.js';
-import { saleDateOf } from '../domain/sale-date.js';
 import type { LayoutSeat } from '../redis/seat-inventory.js';
 
 export interface TripCatalog {
   tripId: number;
   inventory: TripInventory;
-  /** The sale (waiting room) the trip belongs to: its departure date in Asia/Dhaka (domain/sale-date.ts). */
+  /** The sale (waiting room) the trip belongs to: its departure date in Asia/Dhaka (saleDateOf, @rail/queue-pass). */
   saleDate: string;
   stopIndex: Map<string, number>;
   seats: Map<number, BookedSeat>;
@@ -43,7 +43,7 @@ export function buildCatalog(inventory: TripInventory): TripCatalog {
   return {
     tripId: inventory.tripId,
     inventory,
-    saleDate: saleDateOf(inventory),
+    saleDate: saleDateOf(inventory.stops, inventory.date),
     stopIndex,
     seats,
     seatIds: [...seats.keys()],

@@ -4,7 +4,7 @@
  * room. Run after authentication and body validation, before the Idempotency-Key claim and anything that
  * writes, so a refused request changes nothing and its retry with a pass (same key) runs.
  *
- * Select names its trip, whose sale date (domain/sale-date.ts) comes with the in-process catalog (no I/O once the
+ * Select names its trip, whose sale date (saleDateOf, @rail/queue-pass) comes with the in-process catalog (no I/O once the
  * trip is cached, and the select reads it anyway). Confirm names only a booking: while some room is active it reads that booking's
  * trip (one primary-key read, scoped to the caller), and with no room active anywhere it reads nothing. A
  * waitlist offer is an ordinary HELD booking, so confirming one needs a pass too while its date's room is

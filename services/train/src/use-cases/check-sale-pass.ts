@@ -4,9 +4,8 @@
  * with the shared keys, like an access token: no call to the queue service per request.
  */
 import { AppError } from '@rail/errors';
-import { queueRequired, verifyPass } from '@rail/queue-pass';
+import { queueRequired, saleDateOf, verifyPass } from '@rail/queue-pass';
 import type { UseCaseDeps } from '../deps.js';
-import { saleDateOf } from '../domain/sale-date.js';
 import { requireTrip } from './get-trip.js';
 
 /** The sale date of a trip whose room is active now, or null when its maps are open to anyone (404 for no trip). */
