@@ -17,6 +17,8 @@ export interface Traveller {
 
 export interface Trip {
   tripId: number;
+  /** The service date (YYYY-MM-DD, Dhaka): the trip's sale (search answers carry it). */
+  date?: string;
   from: { code: string };
   to: { code: string };
 }
@@ -48,13 +50,20 @@ const handedOut = new Map<string, Set<number>>();
 export function journey(baseUrl: string) {
   const used = handedOut.get(baseUrl) ?? new Set<number>();
   handedOut.set(baseUrl, used);
-  const api = (method: string, path: string, body?: unknown, token?: string): Promise<Received> =>
+  const api = (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<Received> =>
     send(`${baseUrl}${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+        ...headers,
       },
     });
 
