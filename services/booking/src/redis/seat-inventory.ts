@@ -597,6 +597,39 @@ export class SeatInventory {
     return { nowMs, generation: reply[1]!, seats };
   }
 
+  /**
+   * The trip's waitlist line as Redis keeps it (entries in order, with their stored fields) and the offers it made
+   * that PostgreSQL has not recorded yet, read in one MULTI (the keys share the trip's hash tag): for the audit.
+   */
+  async waitlistLine(tripId: number): Promise<{ line: WaitlistEntry[]; unrecordedOffers: Set<string> }> {
+    const k = this.keys(tripId);
+    const replies = await this.guarded(() =>
+      this.redis.multi().zrange(k.waitlist, 0, -1, 'WITHSCORES').hgetall(k.wl).zrange(k.offers, 0, -1).exec(),
+    );
+    const [order, stored, offers] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    }) as [string[], Record<string, string>, string[]];
+    const line: WaitlistEntry[] = [];
+    for (let i = 0; i + 1 < order.length; i += 2) {
+      const waitlistId = order[i]!;
+      const raw = stored[waitlistId];
+      const e = raw ? (JSON.parse(raw) as { u: string; n: number; c: string; m: number; f: string; t: string; o: string }) : null;
+      line.push({
+        waitlistId,
+        seq: Number(order[i + 1]),
+        userId: e?.u ?? '',
+        count: e?.n ?? 0,
+        class: e?.c ?? '',
+        mask: e?.m ?? 0,
+        from: e?.f ?? '',
+        to: e?.t ?? '',
+        offerBookingId: e?.o ?? '',
+      });
+    }
+    return { line, unrecordedOffers: new Set(offers) };
+  }
+
   /** Trips that may have holds to sweep (kept in one small global set). */
   tripsKey(): string {
     return `${this.prefix}trips`;
