@@ -6,6 +6,7 @@
 //             access log, metrics, validation), in its own process: load-testing/bench/app-hello.mjs
 //   hot       everyone wants the same 8 seats (almost every answer is a 409 from Redis alone): the losing select
 //   spread    random seats over many trips (mostly 201: Redis hold + one PostgreSQL transaction): the winning select
+//   pick      "pick for me" (no seat ids: class and count, the service chooses; issue 12) over other trips: mostly 201
 // Processes measured in every window: the serving process, Redis (by default the bench's own redis-server on a free
 // port, so nobody else's traffic is in its figure), the PostgreSQL backends of the bench's own database (listed from
 // pg_stat_activity every 500 ms; backends that exit mid-window are counted up to their last sample), and the load
@@ -64,7 +65,7 @@ const logDir = join(RESULTS_DIR, 'logs');
 mkdirSync(logDir, { recursive: true });
 const TSX = ['--conditions=@rail/source', '--import', 'tsx'];
 const PROFILER = ['--import', './load-testing/bench/profiler.mjs'];
-const GOALS = { app: 2, hot: 4, spread: 10 }; // issue 13: multiples of the floor's CPU per request
+const GOALS = { app: 2, hot: 4, spread: 10, pick: 10 }; // issue 13: multiples of the floor's CPU per request (pick: a winner too)
 
 const children = [];
 function startChild(command, args, env, name) {
@@ -271,7 +272,9 @@ try {
   });
   const hotTrip = tripIds[0];
   const hotSeats = seatIdsOf(hotTrip).slice(0, 8);
-  const spreadTrips = tripIds.slice(1);
+  // Spread and pick use different trips, so the one does not find the other's seats taken.
+  const spreadTrips = tripIds.slice(1, Math.max(2, Math.ceil(tripIds.length / 2)));
+  const pickTrips = tripIds.slice(spreadTrips.length + 1);
   const pick = (a) => a[Math.floor(Math.random() * a.length)];
 
   // Warm-up: loads the trips' inventories and Redis state, JIT-compiles every server's path, opens the pool.
@@ -312,6 +315,21 @@ try {
         }),
       ],
     },
+    {
+      key: 'pick',
+      label: 'select, pick for me (1 seat of a class): winners, 201',
+      serving: 'booking',
+      url: `http://127.0.0.1:${bookingPort}`,
+      requests: [
+        select(() => ({
+          tripId: pick(pickTrips.length > 0 ? pickTrips : spreadTrips),
+          class: pick(['SHOVAN', 'S_CHAIR', 'SNIGDHA', 'AC_S']),
+          count: 1,
+          from: pick(['DHK', 'BHB', 'AKH', 'CML']),
+          to: 'CTG',
+        })),
+      ],
+    },
   ];
 
   // Background cost with no load (outbox relay and expiry job polling): shows what every window carries anyway.
@@ -324,7 +342,7 @@ try {
     results.idle = await w.stop();
   }
 
-  const profiled = new Set(['app', 'hot', 'spread']);
+  const profiled = new Set(['app', 'hot', 'spread', 'pick']);
   for (const v of variants) {
     const profileThis = values.profile && profiled.has(v.key);
     if (profileThis) {
