@@ -27,4 +27,19 @@ describe('the sale calendar', () => {
     expect(isPast('2026-11-29', Date.parse('2026-11-29T18:00:00.000Z'), 'Asia/Dhaka')).toBe(true);
     expect(isPast('2026-11-29', Date.parse('2026-11-29T17:59:00.000Z'), 'Asia/Dhaka')).toBe(false);
   });
+  it('keeps the answers it remembers apart by zone, rule and minute', () => {
+    const at = Date.parse('2026-11-29T18:30:00.000Z');
+    expect(isPast('2026-11-29', at, 'Asia/Dhaka')).toBe(true);
+    expect(isPast('2026-11-29', at, 'UTC')).toBe(false);
+    expect(isPast('2026-11-29', at, 'Asia/Dhaka')).toBe(true);
+    expect(isPast('2026-11-29', Date.parse('2026-11-29T17:59:59.999Z'), 'Asia/Dhaka')).toBe(false);
+    const utc = { ...rule, timeZone: 'UTC' };
+    expect(new Date(ruleOpensAtMs('2026-12-10', utc)).toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    expect(new Date(ruleOpensAtMs('2026-12-10', rule)).toISOString()).toBe('2026-11-30T02:00:00.000Z');
+    expect(new Date(ruleOpensAtMs('2026-12-10', { ...rule, opensDaysBefore: 3 })).toISOString()).toBe('2026-12-07T02:00:00.000Z');
+    // A zone with daylight saving: the offset of each date's own instant, not the first one asked.
+    const ny = { ...rule, opensDaysBefore: 0, timeZone: 'America/New_York' };
+    expect(new Date(ruleOpensAtMs('2026-07-01', ny)).toISOString()).toBe('2026-07-01T12:00:00.000Z');
+    expect(new Date(ruleOpensAtMs('2026-12-01', ny)).toISOString()).toBe('2026-12-01T13:00:00.000Z');
+  });
 });
