@@ -1,19 +1,25 @@
 /** The app shell: header (navigation, language switch), the busy banner, and the routes. */
+import { lazy } from 'react';
 import type { Api } from './api/endpoints.js';
 import { BusyBanner } from './components/busy-banner.js';
+import { PageBoundary } from './components/page-boundary.js';
 import { I18nProvider, LanguageSwitch, useI18n } from './i18n/i18n.js';
 import { ApiProvider, useApi, useSession } from './lib/app-context.js';
 import { Link, match, navigate, useLocation } from './lib/router.js';
-import { LoginPage, RegisterPage } from './pages/auth-pages.js';
-import { BookingsPage } from './pages/bookings-page.js';
-import { OtpPage } from './pages/otp-page.js';
-import { PassengersPage } from './pages/passengers-page.js';
-import { PaymentPage } from './pages/payment-page.js';
-import { ResultsPage } from './pages/results-page.js';
 import { SearchPage } from './pages/search-page.js';
-import { SeatsPage } from './pages/seats-page.js';
-import { TicketPage } from './pages/ticket-page.js';
-import { WaitingRoomPage } from './pages/waiting-room-page.js';
+
+// The search page is the first page and comes with the shell; every other page is its own chunk, fetched when
+// first shown (test/bundle-budget.test.ts holds the first page to 120 kB of gzipped JavaScript).
+const LoginPage = lazy(() => import('./pages/auth-pages.js').then((m) => ({ default: m.LoginPage })));
+const RegisterPage = lazy(() => import('./pages/auth-pages.js').then((m) => ({ default: m.RegisterPage })));
+const BookingsPage = lazy(() => import('./pages/bookings-page.js').then((m) => ({ default: m.BookingsPage })));
+const OtpPage = lazy(() => import('./pages/otp-page.js').then((m) => ({ default: m.OtpPage })));
+const PassengersPage = lazy(() => import('./pages/passengers-page.js').then((m) => ({ default: m.PassengersPage })));
+const PaymentPage = lazy(() => import('./pages/payment-page.js').then((m) => ({ default: m.PaymentPage })));
+const ResultsPage = lazy(() => import('./pages/results-page.js').then((m) => ({ default: m.ResultsPage })));
+const SeatsPage = lazy(() => import('./pages/seats-page.js').then((m) => ({ default: m.SeatsPage })));
+const TicketPage = lazy(() => import('./pages/ticket-page.js').then((m) => ({ default: m.TicketPage })));
+const WaitingRoomPage = lazy(() => import('./pages/waiting-room-page.js').then((m) => ({ default: m.WaitingRoomPage })));
 
 function Routes() {
   const { path } = useLocation();
@@ -80,6 +86,7 @@ function Header() {
 
 function Shell() {
   const { t } = useI18n();
+  const { path } = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -88,7 +95,9 @@ function Shell() {
       <Header />
       <BusyBanner />
       <main id="main" tabIndex={-1}>
-        <Routes />
+        <PageBoundary path={path}>
+          <Routes />
+        </PageBoundary>
       </main>
     </>
   );
