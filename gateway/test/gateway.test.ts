@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayHandle } from './support/gateway.js';
@@ -44,6 +44,8 @@ beforeAll(async () => {
   mkdirSync(path.join(www, 'assets'));
   writeFileSync(path.join(www, 'index.html'), '<!doctype html><title>Rail</title><div id="root"></div>');
   writeFileSync(path.join(www, 'assets', 'app-1a2b3c.js'), 'console.log("rail");'.repeat(100));
+  // What the build writes beside each asset; its own text here, to tell which of the two nginx sent.
+  writeFileSync(path.join(www, 'assets', 'app-1a2b3c.js.gz'), gzipSync('console.log("precompressed");'));
   gateway = await startGateway({
     frontendRoot: www,
     upstreams: {
@@ -121,8 +123,38 @@ describe('routing', () => {
     expect(deep.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     const asset = await send(`${gateway.url}/assets/app-1a2b3c.js`);
     expect(asset.status).toBe(200);
-    expect(asset.headers['cache-control']).toBe('max-age=31536000');
+    expect(asset.body).toContain('console.log("rail")');
+    expect(asset.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect((await send(`${gateway.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('lets browsers keep hashed assets for a year without asking again, and index.html never', async () => {
+    const asset = await send(`${gateway.url}/assets/app-1a2b3c.js`);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const page of ['/', '/index.html', '/trips/42/seats']) {
+      const res = await send(`${gateway.url}${page}`);
+      expect(res.status, page).toBe(200);
+      expect(res.headers['cache-control'], page).toBe('no-cache');
+    }
+    // Only the app's own files: an API answer keeps what its service says.
+    const api = await send(`${gateway.url}/api/trains/trips/7`, { headers: { 'x-forwarded-for': clientAddress() } });
+    expect(api.headers['cache-control'] ?? '').not.toContain('immutable');
+  });
+
+  it("sends an asset's precompressed .gz as it is to a client that takes gzip", async () => {
+    const res = await new Promise<http.IncomingMessage & { raw: Buffer }>((resolve, reject) => {
+      http
+        .get(`${gateway.url}/assets/app-1a2b3c.js`, { headers: { 'accept-encoding': 'gzip' } }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve(Object.assign(r, { raw: Buffer.concat(chunks) })));
+        })
+        .on('error', reject);
+    });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(res.raw).toString()).toBe('console.log("precompressed");');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.vary).toContain('Accept-Encoding');
   });
 });
 
