@@ -49,7 +49,8 @@ local function place_status(user, now, checkin)
   end
   if head[4] == '1' then return answer('sold-out') end
   if head[1] ~= '1' then return answer('open') end
-  if redis.call('HEXISTS', K_PLACES, user) == 0 then return answer('none') end
+  -- A waiting place is in the pre-queue or the queue (no need to ask `places` as well: a place leaves both
+  -- whenever it leaves `places`).
   if redis.call('SISMEMBER', K_PRE, user) == 1 then
     if checkin == '1' then redis.call('ZADD', K_CHECKIN, now, user) end
     return answer('pre')

