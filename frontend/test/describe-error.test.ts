@@ -43,6 +43,6 @@ describe('describeError for the waiting room, pick-for-me and waitlist codes', (
   it('409 NOT_ENOUGH_SEATS says how many are free', () => {
     const err = new ApiError({ type: 'about:blank', title: 'x', status: 409, code: 'NOT_ENOUGH_SEATS', seatsLeft: 2 });
     expect(describeError(err, (k, v) => translate('en', k, v))).toBe('Only 2 seats of this class are free for your journey.');
-    expect(describeError(err, (k, v) => translate('bn', k, v))).toBe('আপনার যাত্রায় এই শ্রেণির মাত্র 2টি আসন খালি।');
+    expect(describeError(err, (k, v) => translate('bn', k, v))).toBe('আপনার যাত্রায় এই শ্রেণির মাত্র ২টি আসন খালি।');
   });
 });

@@ -77,8 +77,9 @@ function TripCard({
   sale: Sale | undefined;
   loginHref: string;
 }) {
-  const { t, num, money, time } = useI18n();
+  const { t, num, money, time, dayOffset } = useI18n();
   const session = useSession();
+  const nextDay = dayOffset(trip.from.departure, trip.to.arrival);
   const [waitlistFor, setWaitlistFor] = useState<string | null>(null);
   const h = Math.floor(trip.durationMinutes / 60);
   const m = trip.durationMinutes % 60;
@@ -98,7 +99,10 @@ function TripCard({
         </div>
         <div className="end">
           <span className="muted small">{t('arrives')}</span>
-          <strong className="time">{time(trip.to.arrival)}</strong>
+          <strong className="time">
+            {time(trip.to.arrival)}
+            {nextDay && <span className="day-offset">{nextDay}</span>}
+          </strong>
           <span>{trip.to.name}</span>
         </div>
       </div>

@@ -15,7 +15,7 @@ import { PickForMe, type ClassOption } from '../components/pick-for-me.js';
 import { SaleNotice } from '../components/sale-notice.js';
 import { MAX_SEATS, SeatMap } from '../components/seat-map.js';
 import { Notice } from '../components/notice.js';
-import { useI18n } from '../i18n/i18n.js';
+import { dhakaDayOf, useI18n } from '../i18n/i18n.js';
 import { useApi, useSession } from '../lib/app-context.js';
 import { useTrip } from '../lib/catalog.js';
 import { describeError } from '../lib/errors.js';
@@ -27,7 +27,7 @@ import { useSale } from '../lib/sale.js';
 export function SeatsPage({ tripId }: { tripId: number }) {
   const api = useApi();
   const session = useSession();
-  const { t, money, num, time, date: fmtDate } = useI18n();
+  const { t, money, num, time, date: fmtDate, dayOffset } = useI18n();
   const { query, href } = useLocation();
   const from = query.get('from') ?? undefined;
   const to = query.get('to') ?? undefined;
@@ -167,12 +167,15 @@ export function SeatsPage({ tripId }: { tripId: number }) {
             <strong>
               {trip.trainName} ({trip.trainNumber})
             </strong>{' '}
-            · {fmtDate(trip.date)}
+            · {fmtDate(fromStop?.departure ? dhakaDayOf(fromStop.departure) : trip.date)}
             {fromStop && toStop && (
               <>
                 <br />
                 {fromStop.name} {fromStop.departure && time(fromStop.departure)} → {toStop.name}{' '}
                 {toStop.arrival && time(toStop.arrival)}
+                {fromStop.departure && toStop.arrival && dayOffset(fromStop.departure, toStop.arrival) && (
+                  <span className="day-offset">{dayOffset(fromStop.departure, toStop.arrival)}</span>
+                )}
               </>
             )}
           </p>

@@ -8,7 +8,7 @@ import { ApiError } from '../api/errors.js';
 import type { Booking } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { QrCode } from '../components/qr-code.js';
-import { useI18n } from '../i18n/i18n.js';
+import { dhakaDayOf, useI18n } from '../i18n/i18n.js';
 import { useApi, useRequireSession } from '../lib/app-context.js';
 import { stationName, useStations, useTrip } from '../lib/catalog.js';
 import { describeError } from '../lib/errors.js';
@@ -25,7 +25,7 @@ const QR_NOT_YET_RETRIES_MS = [500, 1000, 2000];
 export function TicketPage({ id }: { id: string }) {
   const api = useApi();
   const signedIn = useRequireSession();
-  const { t, money, time, date: fmtDate, num } = useI18n();
+  const { t, money, time, date: fmtDate, num, dayOffset } = useI18n();
   const { query } = useLocation();
   const justPaid = query.get('paid') === '1';
   const [booking, setBooking] = useState<Booking>();
@@ -155,7 +155,13 @@ export function TicketPage({ id }: { id: string }) {
             <dd>
               {fromStop?.name ?? stationName(stations, booking.from)} {fromStop?.departure && time(fromStop.departure)} →{' '}
               {toStop?.name ?? stationName(stations, booking.to)} {toStop?.arrival && time(toStop.arrival)}
-              {trip && <span className="muted"> · {fmtDate(trip.date)}</span>}
+              {fromStop?.departure && toStop?.arrival && dayOffset(fromStop.departure, toStop.arrival) && (
+                <span className="day-offset">{dayOffset(fromStop.departure, toStop.arrival)}</span>
+              )}
+              {/* The day the traveller boards (a stop after midnight is the next day of the train's service date). */}
+              {trip && (
+                <span className="muted"> · {fmtDate(fromStop?.departure ? dhakaDayOf(fromStop.departure) : trip.date)}</span>
+              )}
             </dd>
           </div>
           <div>
