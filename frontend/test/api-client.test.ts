@@ -138,7 +138,7 @@ describe('ApiClient', () => {
     expect([e2.status, e2.code, e2.message]).toEqual([502, 'HTTP_502', 'Bad Gateway']);
   });
 
-  it('maps validation errors to fields', () => {
+  it('maps validation errors to the form fields they name', () => {
     const err = new ApiError({
       type: 't',
       title: 'Bad',
@@ -146,6 +146,18 @@ describe('ApiClient', () => {
       errors: [{ field: '/body/phone', message: 'must be a Bangladeshi mobile' }],
     });
     expect(err.fieldErrors).toEqual({ phone: 'must be a Bangladeshi mobile' });
+    // As @rail/http names them: `body.` / `query.` and a path into arrays.
+    const nested = new ApiError({
+      type: 't',
+      title: 'Bad',
+      status: 400,
+      errors: [
+        { field: 'body.passengers.1.name', message: 'must NOT have fewer than 1 characters' },
+        { field: 'query.date', message: 'outside' },
+        { field: 'body.cardNumber', message: 'is not a valid card number' },
+      ],
+    });
+    expect(Object.keys(nested.fieldErrors)).toEqual(['passengers.1.name', 'date', 'cardNumber']);
   });
 
   it('parses Retry-After as seconds or as an HTTP date', () => {

@@ -17,10 +17,31 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
   }
 
+  /**
+   * The fields the server named, by their name in the form (`body.phone` -> `phone`, `body.passengers.0.name` ->
+   * `passengers.0.name`; JSON pointers such as `/body/phone` too), each with the server's English message. The
+   * message is for deciding (e.g. "is required"), never for display: lib/errors.ts words each field.
+   */
   get fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const e of this.problem.errors ?? []) out[e.field.replace(/^\/?(body\/)?/, '').replace(/\//g, '.')] = e.message;
+    for (const e of this.problem.errors ?? []) {
+      const name = e.field
+        .replace(/^\//, '')
+        .replace(/\//g, '.')
+        .replace(/^(body|query|params|token)\./, '');
+      out[name] ??= e.message;
+    }
     return out;
+  }
+
+  /** OTP_INVALID: wrong codes the booking still accepts before its hold is released. */
+  get attemptsLeft(): number | undefined {
+    return typeof this.problem.attemptsLeft === 'number' ? this.problem.attemptsLeft : undefined;
+  }
+
+  /** INVALID_TRANSITION, BOOKING_NOT_HELD: the booking's status now. */
+  get bookingStatus(): string | undefined {
+    return typeof this.problem.bookingStatus === 'string' ? this.problem.bookingStatus : undefined;
   }
 
   /** NOT_ENOUGH_SEATS: how many seats of the class are free (take that many instead). */

@@ -52,6 +52,10 @@ export interface Problem {
   /** QUEUE_REQUIRED (QueueRequiredProblem): the sale's date, and its path under /api/queue. */
   date?: string;
   queue?: string;
+  /** OTP_INVALID (booking): wrong codes left before the hold is released. */
+  attemptsLeft?: number;
+  /** INVALID_TRANSITION, BOOKING_NOT_HELD, HOLD_EXPIRED, BOOKING_EXPIRED: the booking's status. */
+  bookingStatus?: string;
 }
 
 // --- auth ---

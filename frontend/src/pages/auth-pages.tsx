@@ -1,10 +1,13 @@
-/** Log in and register. Both return the traveller to `next` (where they were) afterwards. */
-import { useState, type FormEvent } from 'react';
-import { isApiError } from '../api/errors.js';
+/**
+ * Log in and register. Both return the traveller to `next` (where they were) afterwards. A refusal is worded
+ * from its code (a lockout says how many minutes), and the fields the server named are marked.
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import { FieldError, focusFirstInvalid, invalid, type FieldErrors } from '../components/field-error.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useApi } from '../lib/app-context.js';
-import { describeError } from '../lib/errors.js';
+import { describeError, fieldMessages } from '../lib/errors.js';
 import { Link, navigate, useLocation } from '../lib/router.js';
 
 const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
@@ -18,22 +21,23 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const form = useRef<HTMLFormElement>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     try {
-      // A 429 here is a lockout, not a crowd: say so instead of retrying.
+      // A 429 here is a lockout (it says for how long), not a crowd: say so instead of retrying.
       await api.login({ email: email.trim(), password }, { retryBusy: false });
       navigate(next, { replace: true });
     } catch (err) {
-      setError(
-        isApiError(err) && (err.status === 401 || err.status === 429)
-          ? (err.problem.detail ?? err.problem.title)
-          : describeError(err, t),
-      );
+      setError(describeError(err, t));
+      setFieldErrors(fieldMessages(err, t));
+      focusFirstInvalid(form.current);
       setBusy(false);
     }
   };
@@ -44,7 +48,7 @@ export function LoginPage() {
       {query.get('expired') && <Notice kind="warn">{t('sessionExpired')}</Notice>}
       {!query.get('expired') && next !== '/' && <Notice>{t('loginToContinue')}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
-      <form onSubmit={submit} noValidate={false}>
+      <form ref={form} onSubmit={submit} noValidate={false}>
         <label className="field">
           <span>{t('email')}</span>
           <input
@@ -53,8 +57,10 @@ export function LoginPage() {
             autoComplete="email"
             required
             value={email}
+            {...invalid(fieldErrors, 'email')}
             onChange={(e) => setEmail(e.target.value)}
           />
+          <FieldError errors={fieldErrors} name="email" />
         </label>
         <label className="field">
           <span>{t('password')}</span>
@@ -64,8 +70,10 @@ export function LoginPage() {
             autoComplete="current-password"
             required
             value={password}
+            {...invalid(fieldErrors, 'password')}
             onChange={(e) => setPassword(e.target.value)}
           />
+          <FieldError errors={fieldErrors} name="password" />
         </label>
         <button className="button primary block" type="submit" disabled={busy} aria-busy={busy}>
           {busy ? t('loading') : t('loginButton')}
@@ -86,7 +94,8 @@ export function RegisterPage() {
   const [form, setForm] = useState({ name: '', email: '', phone: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const formRef = useRef<HTMLFormElement>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -100,8 +109,9 @@ export function RegisterPage() {
       await api.login({ email: body.email, password: body.password });
       navigate(next, { replace: true });
     } catch (err) {
-      if (isApiError(err) && err.problem.errors?.length) setFieldErrors(err.fieldErrors);
+      setFieldErrors(fieldMessages(err, t));
       setError(describeError(err, t));
+      focusFirstInvalid(formRef.current);
       setBusy(false);
     }
   };
@@ -117,13 +127,15 @@ export function RegisterPage() {
         minLength={name === 'password' ? 8 : undefined}
         inputMode={name === 'phone' ? 'tel' : undefined}
         value={form[name]}
-        aria-invalid={fieldErrors[name] ? true : undefined}
-        aria-describedby={`${name}-hint`}
+        {...invalid(fieldErrors, name, hint ? `${name}-hint` : undefined)}
         onChange={(e) => setForm({ ...form, [name]: e.target.value })}
       />
-      <small id={`${name}-hint`} className={fieldErrors[name] ? 'field-error' : 'muted'}>
-        {fieldErrors[name] ?? hint}
-      </small>
+      <FieldError errors={fieldErrors} name={name} />
+      {hint && (
+        <small id={`${name}-hint`} className="muted">
+          {hint}
+        </small>
+      )}
     </label>
   );
 
@@ -131,7 +143,7 @@ export function RegisterPage() {
     <section className="card narrow">
       <h1>{t('registerTitle')}</h1>
       {error && <Notice kind="error">{error}</Notice>}
-      <form onSubmit={submit}>
+      <form ref={formRef} onSubmit={submit}>
         {field('name', t('name'), 'text', 'name')}
         {field('email', t('email'), 'email', 'email')}
         {field('phone', t('phone'), 'tel', 'tel', t('phoneHint'))}

@@ -1,4 +1,8 @@
-/** The booking OTP: 6 digits from the SMS (in development, the echoed code is shown in a marked hint). */
+/**
+ * The booking OTP: 6 digits from the SMS (in development, the echoed code is shown in a marked hint). A wrong
+ * code says how many tries are left; when the hold is gone (too many wrong codes, or the booking moved on) the
+ * page says so, offers to choose seats again and disables Verify.
+ */
 import { useCallback, useState, type FormEvent } from 'react';
 import { isApiError } from '../api/errors.js';
 import { HoldCountdown } from '../components/hold-countdown.js';
@@ -18,7 +22,7 @@ export function OtpPage({ id }: { id: string }) {
   const [otp, setOtp] = useState('');
   const [busy, setBusy] = useState(false);
   const [expired, setExpired] = useState(false);
-  const [error, setError] = useState<{ text: string; released?: boolean } | null>(null);
+  const [error, setError] = useState<{ text: string; released?: boolean; wrongCode?: boolean } | null>(null);
   const sent = journey.otp(id);
   const devOtp = sent?.devOtp;
   const now = useCallback(() => api.client.serverNow(), [api]);
@@ -36,9 +40,21 @@ export function OtpPage({ id }: { id: string }) {
       navigate(`/bookings/${encodeURIComponent(id)}/pay`);
     } catch (err) {
       setBusy(false);
-      if (isApiError(err) && err.status === 400) setError({ text: t('otpWrong') });
-      else if (isApiError(err) && err.status === 429) setError({ text: err.problem.detail ?? t('holdExpired'), released: true });
-      else setError({ text: describeError(err, t) });
+      // Verified already (another tab, or an answer lost on the way): go on to pay.
+      if (isApiError(err) && err.bookingStatus === 'PENDING_PAYMENT') {
+        navigate(`/bookings/${encodeURIComponent(id)}/pay`);
+        return;
+      }
+      // Too many wrong codes (429) releases the hold; a 409 says the booking is no longer HELD (expired,
+      // cancelled): either way this code can no longer be verified.
+      const gone =
+        isApiError(err) &&
+        (err.code === 'OTP_ATTEMPTS_EXCEEDED' ||
+          err.code === 'INVALID_TRANSITION' ||
+          err.code === 'HOLD_EXPIRED' ||
+          err.code === 'BOOKING_NOT_HELD');
+      setError({ text: describeError(err, t), released: gone, wrongCode: isApiError(err) && err.code === 'OTP_INVALID' });
+      if (gone) setExpired(true);
     }
   };
 
@@ -47,7 +63,8 @@ export function OtpPage({ id }: { id: string }) {
       {b && (
         <section className="card narrow">
           <h1>{t('otpTitle')}</h1>
-          {b.expiresAt && (
+          {/* A released hold has no time left to count: the notice below says what happened. */}
+          {b.expiresAt && !error?.released && (
             <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
           )}
           <p>{sent?.sentTo ? t('otpSentTo', { phone: sent.sentTo }) : t('otpSent')}</p>
@@ -72,6 +89,7 @@ export function OtpPage({ id }: { id: string }) {
               <input
                 className="otp-input"
                 name="otp"
+                aria-invalid={error?.wrongCode ? true : undefined}
                 inputMode="numeric"
                 autoComplete="one-time-code"
                 pattern="\d{6}"

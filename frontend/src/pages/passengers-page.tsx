@@ -1,11 +1,15 @@
-/** Passenger details, one per held seat, under the hold's countdown; sends the booking OTP. */
-import { useCallback, useState, type FormEvent } from 'react';
+/**
+ * Passenger details, one per held seat, under the hold's countdown; sends the booking OTP. The fields the
+ * service refuses (`passengers.1.name`) are marked in the traveller's language.
+ */
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import type { Passenger } from '../api/types.js';
+import { FieldError, focusFirstInvalid, invalid, type FieldErrors } from '../components/field-error.js';
 import { HoldCountdown } from '../components/hold-countdown.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useApi } from '../lib/app-context.js';
-import { describeError } from '../lib/errors.js';
+import { describeError, fieldMessages } from '../lib/errors.js';
 import { journey } from '../lib/journey.js';
 import { navigate } from '../lib/router.js';
 import { BookingGate } from './booking-gate.js';
@@ -19,6 +23,8 @@ export function PassengersPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [expired, setExpired] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const form = useRef<HTMLFormElement>(null);
   const now = useCallback(() => api.client.serverNow(), [api]);
 
   const b = booking.data;
@@ -30,6 +36,7 @@ export function PassengersPage({ id }: { id: string }) {
     if (busy || !b || expired) return;
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     try {
       const clean = list.map((p) => ({
         name: p.name.trim(),
@@ -42,6 +49,8 @@ export function PassengersPage({ id }: { id: string }) {
       navigate(`/bookings/${encodeURIComponent(id)}/otp`);
     } catch (err) {
       setError(describeError(err, t));
+      setFieldErrors(fieldMessages(err, t));
+      focusFirstInvalid(form.current);
       setBusy(false);
     }
   };
@@ -55,9 +64,10 @@ export function PassengersPage({ id }: { id: string }) {
             <HoldCountdown expiresAt={b.expiresAt} now={now} onExpire={() => setExpired(true)} chooseAgainHref={seatsHref(b)} />
           )}
           {error && <Notice kind="error">{error}</Notice>}
-          <form onSubmit={submit}>
+          <form ref={form} onSubmit={submit}>
             {b.seats.map((seat, i) => {
               const p = list[i] ?? { name: '' };
+              const f = (field: keyof Passenger) => `passengers.${i}.${field}`;
               return (
                 <fieldset key={seat.seatId} className="passenger">
                   <legend>
@@ -72,8 +82,10 @@ export function PassengersPage({ id }: { id: string }) {
                       minLength={2}
                       maxLength={80}
                       value={p.name}
+                      {...invalid(fieldErrors, f('name'))}
                       onChange={(e) => update(i, { name: e.target.value })}
                     />
+                    <FieldError errors={fieldErrors} name={f('name')} />
                   </label>
                   <div className="row">
                     <label className="field">
@@ -85,14 +97,17 @@ export function PassengersPage({ id }: { id: string }) {
                         min={0}
                         max={120}
                         value={p.age ?? ''}
+                        {...invalid(fieldErrors, f('age'))}
                         onChange={(e) => update(i, { age: e.target.value === '' ? undefined : Number(e.target.value) })}
                       />
+                      <FieldError errors={fieldErrors} name={f('age')} />
                     </label>
                     <label className="field">
                       <span>{t('gender')}</span>
                       <select
                         name={`gender-${i}`}
                         value={p.gender ?? ''}
+                        {...invalid(fieldErrors, f('gender'))}
                         onChange={(e) => update(i, { gender: (e.target.value || undefined) as Passenger['gender'] })}
                       >
                         <option value="">{t('genderNone')}</option>
@@ -100,6 +115,7 @@ export function PassengersPage({ id }: { id: string }) {
                         <option value="male">{t('male')}</option>
                         <option value="other">{t('other')}</option>
                       </select>
+                      <FieldError errors={fieldErrors} name={f('gender')} />
                     </label>
                   </div>
                 </fieldset>

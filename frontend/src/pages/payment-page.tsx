@@ -1,17 +1,20 @@
 /**
  * Payment with the mock provider: card, bKash or Nagad, with the test numbers on the page. Each attempt
  * carries an Idempotency-Key and the button is disabled while it runs, so a double tap never pays twice;
- * after a decline or a provider error the traveller simply tries again on the same payment.
+ * after a decline or a provider error the traveller simply tries again on the same payment. A refused card
+ * number, expiry, CVC, wallet number or PIN is marked on its field; a failed attempt is worded from the
+ * provider's reason code.
  */
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { newIdempotencyKey } from '../api/client.js';
 import { isApiError } from '../api/errors.js';
 import type { PaymentMethod, VerifyPaymentRequest } from '../api/types.js';
+import { FieldError, focusFirstInvalid, invalid, type FieldErrors } from '../components/field-error.js';
 import { HoldCountdown } from '../components/hold-countdown.js';
 import { Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useApi } from '../lib/app-context.js';
-import { describeError } from '../lib/errors.js';
+import { describeError, fieldMessages } from '../lib/errors.js';
 import { navigate } from '../lib/router.js';
 import { BookingGate } from './booking-gate.js';
 import { seatsHref, useBooking } from './use-booking.js';
@@ -38,6 +41,8 @@ export function PaymentPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [expired, setExpired] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const form = useRef<HTMLFormElement>(null);
   const payment = useRef<string | null>(null);
   const now = useCallback(() => api.client.serverNow(), [api]);
   const b = booking.data;
@@ -47,6 +52,7 @@ export function PaymentPage({ id }: { id: string }) {
     if (busy || expired || !b) return;
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     const body: Omit<VerifyPaymentRequest, 'paymentId'> =
       method === 'card'
         ? { method, cardNumber: card.number.replace(/\s/g, ''), expiry: card.expiry, cvc: card.cvc }
@@ -70,17 +76,19 @@ export function PaymentPage({ id }: { id: string }) {
         return;
       }
       setError(describeError(err, t));
+      setFieldErrors(fieldMessages(err, t));
+      focusFirstInvalid(form.current);
     } finally {
       setBusy(false);
     }
   };
 
+  // The provider's reason codes (the mock provider's, as a real one's would be mapped); never shown as they are.
   const failureText = (reason: string | undefined) => {
-    const r = (reason ?? '').toLowerCase();
-    if (r.includes('declin')) return t('payDeclined');
-    if (r.includes('insufficient')) return t('payInsufficient');
-    if (r.includes('provider')) return t('payProviderError');
-    return t('payFailed', { reason: reason ?? '' });
+    if (reason === 'card_declined') return t('payDeclined');
+    if (reason === 'insufficient_balance') return t('payInsufficient');
+    if (reason === 'provider_error' || reason === 'provider_timeout') return t('payProviderError');
+    return t('payFailed');
   };
 
   const methods: PaymentMethod[] = ['card', 'bkash', 'nagad'];
@@ -96,12 +104,21 @@ export function PaymentPage({ id }: { id: string }) {
             {t('total')}: <strong>{money(b.amount)}</strong>
           </p>
           {error && <Notice kind="error">{error}</Notice>}
-          <form onSubmit={submit}>
+          <form ref={form} onSubmit={submit}>
             <fieldset className="methods">
               <legend>{t('method')}</legend>
               {methods.map((m) => (
                 <label key={m} className={`method${method === m ? ' on' : ''}`}>
-                  <input type="radio" name="method" value={m} checked={method === m} onChange={() => setMethod(m)} />
+                  <input
+                    type="radio"
+                    name="method"
+                    value={m}
+                    checked={method === m}
+                    onChange={() => {
+                      setMethod(m);
+                      setFieldErrors({});
+                    }}
+                  />
                   {t(m)}
                 </label>
               ))}
@@ -112,18 +129,21 @@ export function PaymentPage({ id }: { id: string }) {
                   <span>{t('cardNumber')}</span>
                   <input
                     name="cardNumber"
+                    {...invalid(fieldErrors, 'cardNumber')}
                     inputMode="numeric"
                     autoComplete="cc-number"
                     required
                     value={card.number}
                     onChange={(e) => setCard({ ...card, number: groupCard(e.target.value) })}
                   />
+                  <FieldError errors={fieldErrors} name="cardNumber" />
                 </label>
                 <div className="row">
                   <label className="field">
                     <span>{t('expiry')}</span>
                     <input
                       name="expiry"
+                      {...invalid(fieldErrors, 'expiry')}
                       inputMode="numeric"
                       autoComplete="cc-exp"
                       placeholder="12/30"
@@ -135,11 +155,13 @@ export function PaymentPage({ id }: { id: string }) {
                         setCard({ ...card, expiry: d.length > 2 ? `${d.slice(0, 2)}/${d.slice(2)}` : d });
                       }}
                     />
+                    <FieldError errors={fieldErrors} name="expiry" />
                   </label>
                   <label className="field">
                     <span>{t('cvc')}</span>
                     <input
                       name="cvc"
+                      {...invalid(fieldErrors, 'cvc')}
                       inputMode="numeric"
                       autoComplete="cc-csc"
                       required
@@ -148,6 +170,7 @@ export function PaymentPage({ id }: { id: string }) {
                       value={card.cvc}
                       onChange={(e) => setCard({ ...card, cvc: e.target.value.replace(/\D/g, '') })}
                     />
+                    <FieldError errors={fieldErrors} name="cvc" />
                   </label>
                 </div>
               </>
@@ -159,6 +182,7 @@ export function PaymentPage({ id }: { id: string }) {
                   </span>
                   <input
                     name="walletNumber"
+                    {...invalid(fieldErrors, 'walletNumber')}
                     inputMode="tel"
                     autoComplete="tel"
                     required
@@ -166,11 +190,13 @@ export function PaymentPage({ id }: { id: string }) {
                     value={wallet.number}
                     onChange={(e) => setWallet({ ...wallet, number: e.target.value })}
                   />
+                  <FieldError errors={fieldErrors} name="walletNumber" />
                 </label>
                 <label className="field pin">
                   <span>{t('walletPin')}</span>
                   <input
                     name="pin"
+                    {...invalid(fieldErrors, 'pin')}
                     type="password"
                     inputMode="numeric"
                     autoComplete="off"
@@ -180,6 +206,7 @@ export function PaymentPage({ id }: { id: string }) {
                     value={wallet.pin}
                     onChange={(e) => setWallet({ ...wallet, pin: e.target.value.replace(/\D/g, '') })}
                   />
+                  <FieldError errors={fieldErrors} name="pin" />
                 </label>
               </div>
             )}
