@@ -139,6 +139,8 @@ describe('describeError never shows the service text', () => {
   });
 
   it('words waits in seconds, minutes (rounded up) and hours', () => {
+    expect(waitText(1, en18)).toBe('1 second');
+    expect(waitText(0.2, en18)).toBe('1 second');
     expect(waitText(45, en18)).toBe('45 seconds');
     expect(waitText(60, en18)).toBe('1 minute');
     expect(waitText(61, en18)).toBe('2 minutes');

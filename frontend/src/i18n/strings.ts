@@ -262,6 +262,7 @@ export const en = {
   plusDays: '+{n} days',
 
   // Waits the server names (Retry-After), in words.
+  waitOneSecond: '1 second',
   waitSeconds: '{n} seconds',
   waitOneMinute: '1 minute',
   waitMinutes: '{n} minutes',
@@ -579,6 +580,7 @@ export const bn: Dictionary = {
   plusOneDay: '+১ দিন',
   plusDays: '+{n} দিন',
 
+  waitOneSecond: '১ সেকেন্ড',
   waitSeconds: '{n} সেকেন্ড',
   waitOneMinute: '১ মিনিট',
   waitMinutes: '{n} মিনিট',

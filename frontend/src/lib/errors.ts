@@ -11,9 +11,10 @@ import { SALES_WINDOW_DAYS } from './catalog.js';
 
 type T = I18n['t'];
 
-/** A wait the server named (Retry-After), in words: "45 seconds", "15 minutes" (rounded up), "2 hours". */
+/** A wait the server named (Retry-After), in words: "1 second", "45 seconds", "15 minutes" (rounded up), "2 hours". */
 export function waitText(seconds: number, t: T): string {
   const s = Math.max(1, Math.ceil(seconds));
+  if (s === 1) return t('waitOneSecond');
   if (s < 60) return t('waitSeconds', { n: s });
   const minutes = Math.ceil(s / 60);
   if (minutes === 1) return t('waitOneMinute');
