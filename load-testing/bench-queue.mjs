@@ -362,6 +362,10 @@ try {
     };
   }
   results.stubCalls = { ...stub.counts };
+  // The queue process's memory (its verified-token cache holds every user's token): resident now and at its peak.
+  const status = readFileSync(`/proc/${queue.pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  results.queueMemoryMiB = { rss: round(kib('VmRSS') / 1024), peak: round(kib('VmHWM') / 1024) };
 } finally {
   await stub.close();
   await cleanup();
@@ -418,7 +422,8 @@ const lines = [
   '',
   `Idle background (${(idle.elapsedMs / 1000).toFixed(1)} s, no requests), CPU ms per second: queue ${f(idleRate(idle.processesMs.queue))}` +
     ` (main thread ${f(idleRate(idle.mainThreadMs.queue))}), redis ${f(idleRate(idle.processesMs.redis))}.` +
-    ` Stand-in calls over the run: ${JSON.stringify(results.stubCalls ?? {})}.`,
+    ` Stand-in calls over the run: ${JSON.stringify(results.stubCalls ?? {})}.` +
+    ` Queue process memory (MiB): ${JSON.stringify(results.queueMemoryMiB ?? {})}.`,
   '',
   "Machine during each window (the machine is shared: other people's tests run on it):",
   '',

@@ -21,6 +21,14 @@ export const QueueConfigSchema = Type.Object({
   QUEUE_PREFIX: Type.String({ default: 'queue', pattern: '^[A-Za-z0-9._-]+$' }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 1_000 }),
   TRUST_PROXY: Type.String({ default: '127.0.0.1,::1' }),
+  /**
+   * Access tokens remembered once verified (@rail/auth-verify's cache; an entry is ~0.7 KB of heap, so 150,000
+   * are ~110 MB, inside the pod's 384 Mi). Every waiting user checks in within a third of the grace period, so a
+   * process sees the whole room's tokens over and over, in turn: an LRU smaller than the room then never hits,
+   * and each check-in pays an Ed25519 check (bench:queue with 60,000 waiting and auth-verify's default 50,000:
+   * 272 us a check-in instead of ~100). Size it above the largest room.
+   */
+  QUEUE_VERIFIED_TOKEN_CACHE_SIZE: Type.Integer({ minimum: 0, maximum: 2_000_000, default: 150_000 }),
 
   /** The rule: a date goes on sale this many days before, at this local time (QUEUE_SALE_TIME_ZONE). */
   QUEUE_SALE_OPENS_DAYS_BEFORE: Type.Integer({ minimum: 0, maximum: 365, default: 10 }),

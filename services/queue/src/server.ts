@@ -67,7 +67,13 @@ try {
     deps,
     redis,
     overload: { maxEventLoopDelayMs: config.OVERLOAD_EVENT_LOOP_DELAY_MS },
-    auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL, nodeEnv: config.NODE_ENV },
+    auth: {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      jwksUrl: config.AUTH_JWKS_URL,
+      nodeEnv: config.NODE_ENV,
+      verifiedTokenCacheSize: config.QUEUE_VERIFIED_TOKEN_CACHE_SIZE,
+    },
     trustProxy: list(config.TRUST_PROXY),
     readiness: {
       broker: async () => {
