@@ -46,8 +46,7 @@ const withPass = (tripId: number | undefined, o: RequestOptions = {}): RequestOp
 /** A 403 QUEUE_REQUIRED (or a guarded map's 401) names the trip's sale date: remember it, so the pass won there goes with this trip. */
 const learnSaleDate = <T>(tripId: number | undefined, request: Promise<T>): Promise<T> =>
   request.catch((err: unknown) => {
-    if (tripId !== undefined && isApiError(err) && err.needsQueue && err.queueDate)
-      rememberTripDate(tripId, err.queueDate);
+    if (tripId !== undefined && isApiError(err) && err.needsQueue && err.queueDate) rememberTripDate(tripId, err.queueDate);
     throw err;
   });
 
