@@ -67,6 +67,12 @@ test('join the waiting room before the opening, wait, get admitted and buy', { t
     { opensAt, roomOpensMinutesBefore: 5, activeShoppers: 50, admissionsPerSecond: 1, mode: 'scheduled' },
     admin,
   );
+  // The room switches on at the queue service's next admission tick: joins before it are refused QUEUE_NOT_OPEN.
+  await eventually(
+    async () => (await api<Sale>('GET', `/api/queue/sales/${date}`)).body.roomActive === true,
+    10_000,
+    'the room to switch on',
+  );
   let othersWaiting = true;
   const keepCheckingIn = others.map(async (tokens) => {
     await apiOk<Place>('POST', `/api/queue/sales/${date}/join`, undefined, tokens.token);
