@@ -14,8 +14,10 @@
 // (load-testing/bench/queue-stub.mjs), and consumes booking.confirmed from RabbitMQ (its own exchange and queue,
 // deleted afterwards). An idle window (no requests) shows what that background work costs per second.
 // Every port is a free ephemeral one on 127.0.0.1 (never 3001-3006/3013/3023/8080); every loop is bounded.
-// Usage: npm run bench:queue -- [--seconds 10] [--connections 64] [--users 20000] [--profile] [--log-level warn]
-//        [--label text]
+// Usage: npm run bench:queue -- [--seconds 10] [--connections 64] [--users 20000] [--idle-seconds 5] [--profile]
+//        [--booking calm|overloaded] [--log-level warn] [--label text]
+// --booking overloaded  the stand-in booking pages show a p95 near 1 s: after QUEUE_SATURATION_SAMPLES samples the
+//            leader calls booking saturated and runs a room for every date on sale (its heaviest background work).
 // --profile  also writes a CPU profile of the queue process per measured window (checkin, sale, idle) to
 //            load-testing/results/profiles/ and prints their top self-time functions. Profiling costs CPU: the
 //            CPU figures of a --profile run are not comparable with a plain run's.
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     users: { type: 'string', default: '20000' },
+    'idle-seconds': { type: 'string', default: '5' },
+    booking: { type: 'string', default: 'calm' },
     profile: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     label: { type: 'string', default: '' },
@@ -46,8 +50,14 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const userCount = Number(values.users);
 const logLevel = values['log-level'];
-if (!(seconds > 0 && seconds <= 120) || !(connections > 0 && connections <= 1000) || !(userCount > 0 && userCount <= 200_000)) {
-  console.error('--seconds 1..120, --connections 1..1000, --users 1..200000');
+const idleSeconds = Number(values['idle-seconds']);
+if (
+  !(seconds > 0 && seconds <= 120) ||
+  !(connections > 0 && connections <= 1000) ||
+  !(userCount > 0 && userCount <= 200_000) ||
+  !(idleSeconds > 0 && idleSeconds <= 120)
+) {
+  console.error('--seconds 1..120, --connections 1..1000, --users 1..200000, --idle-seconds 1..120');
   process.exit(2);
 }
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -170,7 +180,7 @@ const code = {
   uncommitted: (git(['status', '--porcelain', '--', 'services/queue', 'packages']) ?? '').split('\n').filter(Boolean),
 };
 
-const stub = await startQueueStub({ replicas: 3 });
+const stub = await startQueueStub({ replicas: 3, booking: values.booking });
 const results = { code, sale: SALE, variants: {}, profiles: {} };
 try {
   const redisPort = await freePort();
@@ -299,7 +309,7 @@ try {
       await sleep(300);
     }
     const w = await startCpuWindow({ processes: pids });
-    await sleep(5000);
+    await sleep(idleSeconds * 1000);
     results.idle = await w.stop();
     if (values.profile) {
       toggleProfile();
@@ -390,7 +400,8 @@ const lines = [
   `## queue benchmark — ${new Date().toISOString()}${values.label ? ` — ${values.label}` : ''}`,
   '',
   `${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, node ${m.node}; ${connections} connections, ${seconds} s per variant, ` +
-    `${userCount} users waiting in the room of ${results.sale}, 1 queue process, LOG_LEVEL=${logLevel}, the bench's own redis-server` +
+    `${userCount} users waiting in the room of ${results.sale}, 1 queue process, LOG_LEVEL=${logLevel}, the bench's own redis-server, ` +
+    `stand-in booking ${values.booking}` +
     `${values.profile ? '; **profiled run (CPU figures inflated by the profiler)**' : ''}.`,
   `Command: \`npm run bench:queue -- ${process.argv.slice(2).join(' ')}\``,
   `Code: ${code.commit}${code.uncommitted.length ? ` plus uncommitted changes in services/queue or packages/: ${code.uncommitted.join(', ')}` : ', services/queue and packages/ as committed'}.`,

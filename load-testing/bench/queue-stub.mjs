@@ -9,40 +9,44 @@ import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 const BUCKETS = ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+// A healthy replica (p95 under 50 ms, almost no 429/5xx): the leader's verdict is "room", as on a calm system, so
+// the bench measures the admission job's ordinary work, not a saturation room for every date on sale.
+// `overloaded` (bench-queue --booking overloaded): p95 near 1 s, so after a few samples the leader calls booking
+// saturated and runs a room for every date on sale, as it did in the trial rush.
+const SHARES = {
+  calm: [0.05, 0.15, 0.35, 0.6, 0.85, 0.96, 0.99, 0.995, 0.998, 0.999, 1, 1, 1, 1],
+  overloaded: [0, 0, 0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99, 1, 1, 1],
+};
 const ROUTES = [
-  ['POST', '/api/bookings/seats/select', ['201', '409', '403', '429']],
-  ['POST', '/api/bookings/seats/confirm', ['200', '409', '403']],
-  ['POST', '/api/bookings/:id/verify-otp', ['200', '400']],
-  ['GET', '/api/bookings/:id', ['200', '404']],
-  ['GET', '/api/bookings', ['200']],
-  ['DELETE', '/api/bookings/:id', ['200', '409']],
-  ['POST', '/api/bookings/waitlist', ['201', '409']],
-  ['GET', '/api/bookings/waitlist/:id', ['200']],
-  ['DELETE', '/api/bookings/waitlist/:id', ['200']],
-  ['POST', '/internal/availability', ['200']],
-  ['GET', '/internal/trips/:tripId/seats', ['200']],
-  ['GET', '/health/ready', ['200']],
-  ['GET', '/metrics', ['200']],
+  ['POST', '/api/bookings/seats/select', { 201: 40, 409: 30, 403: 5, 429: 0.05 }],
+  ['POST', '/api/bookings/seats/confirm', { 200: 30, 409: 2, 403: 1 }],
+  ['POST', '/api/bookings/:id/verify-otp', { 200: 30, 400: 1 }],
+  ['GET', '/api/bookings/:id', { 200: 40, 404: 1 }],
+  ['GET', '/api/bookings', { 200: 5 }],
+  ['DELETE', '/api/bookings/:id', { 200: 2, 409: 1 }],
+  ['POST', '/api/bookings/waitlist', { 201: 5, 409: 1 }],
+  ['GET', '/api/bookings/waitlist/:id', { 200: 20 }],
+  ['DELETE', '/api/bookings/waitlist/:id', { 200: 2 }],
+  ['POST', '/internal/availability', { 200: 20 }],
+  ['GET', '/internal/trips/:tripId/seats', { 200: 20 }],
+  ['GET', '/health/ready', { 200: 1 }],
+  ['GET', '/metrics', { 200: 1 }],
 ];
 
 /** One scrape's text: every series' count grows with `n` (the scrape number), so windows are not empty. */
-function exposition(n) {
+function exposition(n, shares) {
   const lines = [
     '# HELP http_request_duration_seconds Duration of HTTP requests in seconds',
     '# TYPE http_request_duration_seconds histogram',
   ];
   const totals = [];
   for (const [method, route, statuses] of ROUTES) {
-    for (const [k, status] of statuses.entries()) {
-      const count = n * (40 + 17 * k) + 1000;
-      let cum = 0;
-      for (const [i, le] of BUCKETS.entries()) {
-        cum = le === '+Inf' ? count : Math.min(count, Math.round((count * (i + 1)) / BUCKETS.length));
-        lines.push(
-          `http_request_duration_seconds_bucket{le="${le}",method="${method}",route="${route}",status_code="${status}"} ${cum}`,
-        );
-      }
+    for (const [status, weight] of Object.entries(statuses)) {
+      const count = Math.round((n + 10) * weight * 10);
       const labels = `method="${method}",route="${route}",status_code="${status}"`;
+      for (const [i, le] of BUCKETS.entries()) {
+        lines.push(`http_request_duration_seconds_bucket{le="${le}",${labels}} ${Math.round(count * shares[i])}`);
+      }
       lines.push(`http_request_duration_seconds_sum{${labels}} ${(count * 0.012).toFixed(6)}`);
       lines.push(`http_request_duration_seconds_count{${labels}} ${count}`);
       totals.push([labels, count]);
@@ -50,6 +54,7 @@ function exposition(n) {
   }
   lines.push('# HELP http_requests_total Requests', '# TYPE http_requests_total counter');
   for (const [labels, count] of totals) lines.push(`http_requests_total{${labels}} ${count}`);
+  // The runtime's own metrics (prom-client's defaults: process, heap spaces, GC histograms, event loop).
   lines.push('# HELP nodejs_eventloop_lag_seconds Lag', '# TYPE nodejs_eventloop_lag_seconds gauge');
   for (let i = 0; i < 60; i++) lines.push(`process_or_runtime_metric_${i}{service="booking"} ${i * n}`);
   return `${lines.join('\n')}\n`;
@@ -59,7 +64,9 @@ function listen(server) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
 }
 
-export async function startQueueStub({ replicas = 3, seatsTotal = 1375 } = {}) {
+export async function startQueueStub({ replicas = 3, seatsTotal = 1375, booking = 'calm' } = {}) {
+  const shares = SHARES[booking];
+  if (!shares) throw new Error(`booking load: ${Object.keys(SHARES).join(' or ')}`);
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' }] });
   const counts = { seats: 0, metrics: 0, jwks: 0 };
@@ -80,7 +87,7 @@ export async function startQueueStub({ replicas = 3, seatsTotal = 1375 } = {}) {
     createServer((req, res) => {
       if (req.url !== '/metrics') return res.writeHead(404).end();
       counts.metrics += 1;
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(++scrapes));
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(++scrapes, shares));
     }),
   );
   const url = await listen(train);
@@ -98,7 +105,7 @@ export async function startQueueStub({ replicas = 3, seatsTotal = 1375 } = {}) {
     url,
     jwksUrl: `${url}/jwks.json`,
     bookingUrls,
-    metricsBytes: exposition(1).length,
+    metricsBytes: exposition(1, shares).length,
     counts,
     sign,
     close: () => Promise.all([train, ...bookings].map((s) => new Promise((resolve) => s.close(resolve)))),

@@ -102,40 +102,46 @@ export function createRoomsJob(o: RoomsJobOptions): RoomsJob {
       if (placed >= 0) o.logger.info({ date, placed }, 'sale opened: pre-queue drawn');
     }
     const seatsLeft = decision.active || hasState ? await seatsFor(date, now) : null;
-    await store.tick(date, {
-      nowMs: now,
-      graceMs: deps.checkinGraceSeconds * 1000,
-      active: decision.active,
-      reason: decision.reason ?? '',
-      rate: settings.admissionsPerSecond * factor,
-      activeShoppers: settings.activeShoppers,
-      passTtlMs: deps.passTtlSeconds * 1000,
-      seatsLeft,
-      maxStepMs: Math.max(o.tickMs * 4, 1_000),
-    });
+    // The step and the cross-sale set of active rooms are independent writes: sent together, one round trip.
+    await Promise.all([
+      store.tick(date, {
+        nowMs: now,
+        graceMs: deps.checkinGraceSeconds * 1000,
+        active: decision.active,
+        reason: decision.reason ?? '',
+        rate: settings.admissionsPerSecond * factor,
+        activeShoppers: settings.activeShoppers,
+        passTtlMs: deps.passTtlSeconds * 1000,
+        seatsLeft,
+        maxStepMs: Math.max(o.tickMs * 4, 1_000),
+      }),
+      store.setRoomActive(date, decision.active, now),
+    ]);
     if (decision.drainedNow) await store.writeSettings(date, { drained: '1' });
     else if (decision.active && !hasState) await store.remember(date);
-    await store.setRoomActive(date, decision.active, now);
   };
 
   return {
     async run() {
-      if (!(await deps.store.lead(token, leaseMs))) return false;
+      // Asked together (one round trip); a follower drops the list.
+      const [leads, known] = await Promise.all([deps.store.lead(token, leaseMs), deps.store.knownSales()]);
+      if (!leads) return false;
       const now = deps.now();
       await sampleLoad(now);
       const rule = deps.defaults.rule;
       const onSale = new Set(datesOnSale(now, rule));
-      const dates = new Set(await deps.store.knownSales());
+      const dates = new Set(known);
       const lookAhead = rule.roomOpensMinutesBefore * 60_000 + o.tickMs;
       for (const d of datesOpeningBetween(now - 60_000, now + lookAhead, rule)) dates.add(d);
       if (saturation.saturated) for (const d of onSale) dates.add(d);
-      for (const date of dates) {
-        if (isPast(date, now, rule.timeZone)) {
-          await deps.store.forget(date);
-          continue;
-        }
-        await runSale(date, now, onSale);
-      }
+      // The sales are independent (one hash tag each): stepped together, so their commands share round trips
+      // (a saturation room for every date on sale was eleven sales one after another, every tick). One that fails
+      // does not hold the others back; the first failure is reported once all are done.
+      const outcomes = await Promise.allSettled(
+        [...dates].map((date) => (isPast(date, now, rule.timeZone) ? deps.store.forget(date) : runSale(date, now, onSale))),
+      );
+      const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       return true;
     },
     state: () => ({ factor, saturation, lastLoad }),
