@@ -51,8 +51,9 @@ export async function pickRushDay(client, { fromOffset = 1, toOffset = 10, minFr
       try {
         seats = await seatsOf(client, t.tripId);
       } catch (e) {
-        // A date whose waiting room is active answers its seat maps 403 QUEUE_REQUIRED without a pass: skip it.
-        if (/ 403 /.test(e.message)) {
+        // A date whose waiting room is active answers an anonymous seat map 401 (naming the room) and one without
+        // a pass 403 QUEUE_REQUIRED: skip it.
+        if (/ 40[13] /.test(e.message)) {
           blocked = true;
           break;
         }
@@ -113,11 +114,10 @@ export async function runRush({
 }) {
   const client = createClient({ maxSockets: connections, timeoutMs: 30_000 });
   const setup = createClient({ maxSockets: 16 });
-  const chosen = day ?? (await pickRushDay(setup, { minFreeShare, toOffset: maxDayOffset }));
-  const trips = chosen.trips;
-  const tripIds = trips.map((t) => t.tripId);
 
-  // The operator's side: schedule the room's opening, or switch the date's room off for the old rush.
+  // The operator's side: schedule the room's opening, or switch the rooms off for the run without one. Off goes
+  // for every candidate date before one is picked: a previous run may have left the queue's saturation room on
+  // for every date on sale (booking was overloaded), and a date behind a room cannot be picked or rushed.
   let operator = null;
   let roomSetup = null;
   if (room || roomOff) {
@@ -126,8 +126,18 @@ export async function runRush({
       return null;
     });
   }
+  let switchedOff = null;
+  if (roomOff && operator && !day) {
+    switchedOff = [];
+    for (let offset = 1; offset <= maxDayOffset; offset += 1)
+      if (await switchRoomOff(setup, operator, dhakaDate(offset))) switchedOff.push(dhakaDate(offset));
+    if (switchedOff.length > 0) await sleep(2500); // the booking and train replicas' room watchers poll each second
+  }
+  const chosen = day ?? (await pickRushDay(setup, { minFreeShare, toOffset: maxDayOffset }));
+  const trips = chosen.trips;
+  const tripIds = trips.map((t) => t.tripId);
   if (roomOff && operator) {
-    const off = await switchRoomOff(setup, operator, chosen.date);
+    const off = switchedOff ? switchedOff.includes(chosen.date) : await switchRoomOff(setup, operator, chosen.date);
     roomSetup = { mode: off ? 'off (DELETE before the run)' : 'no queue service answered' };
   }
   const started = performance.now();
