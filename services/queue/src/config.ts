@@ -42,6 +42,11 @@ export const QueueConfigSchema = Type.Object({
   QUEUE_PASS_TTL_SECONDS: Type.Integer({ minimum: 10, maximum: 7_200, default: 600 }),
   /** A waiting place not checked in (GET .../me) within this long is given up. */
   QUEUE_CHECKIN_GRACE_SECONDS: Type.Integer({ minimum: 3, maximum: 3_600, default: 60 }),
+  /**
+   * How long an admitted shopper is expected to hold a slot (pass to purchase or leave): the waits' estimate
+   * uses it for a full room until the room has seen its first departures, and measures it from then on.
+   */
+  QUEUE_EXPECTED_SHOPPING_SECONDS: Type.Integer({ minimum: 1, maximum: 7_200, default: 120 }),
   /** The admission job's period. */
   QUEUE_TICK_MS: Type.Integer({ minimum: 20, maximum: 10_000, default: 250 }),
   /** How often a room's seats left is asked of train. */

@@ -59,6 +59,7 @@ try {
     tickMs: config.QUEUE_TICK_MS,
     seatsRefreshMs: config.QUEUE_SEATS_REFRESH_MS,
     loadSampleMs: config.QUEUE_LOAD_SAMPLE_MS,
+    expectedShoppingSeconds: config.QUEUE_EXPECTED_SHOPPING_SECONDS,
     logger,
   });
   const admission = startPeriodicJob({ name: 'admit', intervalMs: config.QUEUE_TICK_MS, logger, run: () => rooms.run() });

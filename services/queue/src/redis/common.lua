@@ -1,9 +1,12 @@
 -- Shared by every sale script (prepended by sale-store.ts). One sale's keys, all under the hash tag
 -- {sale:YYYY-MM-DD}, in this order (KEYS[1..9]):
 --   room     HASH  settings and live state: mode, opensAt, roomOpensMinutes, shoppers, aps (operator overrides),
---                  active '1'|'0', reason, rate (admissions/s now), mrate (measured admissions/s), seatsLeft,
---                  soldOut '1', shuffled '1' (the pre-queue was drawn), seq (arrival counter), admitted (total),
---                  lastTick (ms), carry (fraction of an admission left from the last tick)
+--                  active '1'|'0', reason, rate (admissions/s now), seatsLeft, soldOut '1', shuffled '1' (the
+--                  pre-queue was drawn), seq (arrival counter), admitted (total), lastTick (ms), carry (fraction of
+--                  an admission left from the last tick); for the waits' estimate, as of the last tick: cap (the
+--                  active-shopper cap), nact (passes live), free (cap - nact, at least 0), turnover (departures per
+--                  active shopper per second: measured, else the configured guess) and its two decaying sums tD
+--                  (departures) and tE (shopper-seconds)
 --   pre      SET   user ids that joined before the opening (the pre-queue, drawn at random at the opening)
 --   queue    ZSET  user id -> order (1..N: the drawn pre-queue; 1e12 + seq: later arrivals)
 --   checkin  ZSET  user id -> last check-in (ms), waiting places only
@@ -29,8 +32,9 @@ end
 
 -- The room's fields every answer carries, in this order.
 local function room_head()
-  local r = redis.call('HMGET', K_ROOM, 'active', 'seatsLeft', 'rate', 'soldOut', 'opensAt', 'reason', 'mrate')
-  return { r[1] or '0', r[2] or '', r[3] or '', r[4] or '0', r[5] or '', r[6] or '', r[7] or '' }
+  local r = redis.call('HMGET', K_ROOM, 'active', 'seatsLeft', 'rate', 'soldOut', 'opensAt', 'reason', 'cap', 'free',
+    'turnover')
+  return { r[1] or '0', r[2] or '', r[3] or '', r[4] or '0', r[5] or '', r[6] or '', r[7] or '', r[8] or '', r[9] or '' }
 end
 
 -- One user's place: { kind, position, ahead, passExpiresAt, jti, <room_head> }.

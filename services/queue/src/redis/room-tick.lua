@@ -1,14 +1,21 @@
 -- One admission step of a sale's room (the leader job, every tick). ARGV:
 --   1 now (ms)  2 check-in grace (ms)  3 room active '1'|'0'  4 reason  5 admission rate (per second)
 --   6 active-shopper cap  7 pass lifetime (ms)  8 seats left ('' when unknown: keep the last)  9 longest step (ms)
+--   10 turnover until one is measured (departures per active shopper per second: 1 / the expected shopping time)
 -- In order: passes past their expiry go; waiting places not checked in within the grace go; seats left is
--- stored and, at 0, every waiting place goes at once (their check-in answers sold-out); an inactive room keeps
--- no waiting places (their check-in answers 'open'); then, once the pre-queue is drawn, the head is admitted:
--- min(carry + rate x dt, cap - active), dt capped so a late tick never bursts.
--- Returns { admitted, queued, preQueued, active, dropped, expired, soldOut 0|1 }.
+-- stored and, at 0, every waiting place goes at once (their check-in answers sold-out); the turnover is measured;
+-- an inactive room keeps no waiting places (their check-in answers 'open'); then, once the pre-queue is drawn,
+-- the head is admitted: min(carry + rate x dt, cap - active), dt capped so a late tick never bursts. Last, what
+-- the waits' estimate needs is stored: the cap, the slots free now and the turnover (domain/admission.ts).
+-- Returns { admitted, queued, preQueued, active, dropped, expired, soldOut 0|1, turnover (string) }.
 local now, grace = tonumber(ARGV[1]), tonumber(ARGV[2])
 local is_active, reason, rate = ARGV[3], ARGV[4], tonumber(ARGV[5])
 local cap, ttl, seats, max_dt = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+local turnover_guess = tonumber(ARGV[10])
+-- The turnover's EWMA forgets with this time constant: a minute-old departure still counts ~2 %.
+local TURNOVER_TAU_MS = 15000
+-- Fractions stored and returned whole (tostring keeps 14 digits).
+local function exact(x) return string.format('%.17g', x) end
 
 local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', now)
 for _, user in ipairs(expired) do
@@ -52,6 +59,29 @@ local last = tonumber(redis.call('HGET', K_ROOM, 'lastTick') or '0')
 local dt = now - last
 if last == 0 or dt > max_dt then dt = max_dt end
 if dt < 0 then dt = 0 end
+
+-- Turnover: how fast admitted shoppers give their slot back (pass expired, left, bought), per active shopper per
+-- second, so that cap x turnover is the rate at which a full room admits. Since the last tick the number of passes
+-- can only have gone down by departures (admissions come below), over an exposure of shoppers x seconds. Kept as
+-- two decaying sums (departures, exposure), counted from the first departure on: before that, nobody has
+-- finished, and the ARGV guess stands in. Over the real time elapsed, not the capped step.
+local active_now = redis.call('ZCARD', K_ACTIVE)
+local was_active = tonumber(redis.call('HGET', K_ROOM, 'nact') or '')
+local dep_sum = tonumber(redis.call('HGET', K_ROOM, 'tD') or '')
+local exp_sum = tonumber(redis.call('HGET', K_ROOM, 'tE') or '0')
+local elapsed = now - last
+if last > 0 and was_active and elapsed > 0 then
+  local departed = math.max(0, was_active - active_now)
+  if dep_sum or departed > 0 then
+    local w = math.exp(-elapsed / TURNOVER_TAU_MS)
+    dep_sum = (dep_sum or 0) * w + departed
+    exp_sum = exp_sum * w + was_active * elapsed / 1000
+    redis.call('HSET', K_ROOM, 'tD', exact(dep_sum), 'tE', exact(exp_sum))
+  end
+end
+-- At least one shopper-second observed, else the guess (a window with nobody inside says nothing).
+local turnover = turnover_guess
+if dep_sum and exp_sum >= 1 then turnover = dep_sum / exp_sum end
 if is_active ~= '1' then
   drop_waiting()
   redis.call('HSET', K_ROOM, 'carry', '0')
@@ -65,7 +95,6 @@ elseif sold_out == 0 and redis.call('SCARD', K_PRE) == 0 then
     carry = 0
   end
   if carry > 1 then carry = 1 end
-  local waiting_before = redis.call('ZCARD', K_QUEUE)
   if n > 0 then
     local popped = redis.call('ZPOPMIN', K_QUEUE, n)
     for i = 1, #popped, 2 do
@@ -77,14 +106,10 @@ elseif sold_out == 0 and redis.call('SCARD', K_PRE) == 0 then
       admitted = admitted + 1
     end
   end
-  -- The measured rate (an EWMA of admissions per second while people were waiting) gives the waits' estimate.
-  if waiting_before > 0 and dt > 0 then
-    local measured = admitted * 1000 / dt
-    local prev = tonumber(redis.call('HGET', K_ROOM, 'mrate') or '')
-    if prev then measured = 0.8 * prev + 0.2 * measured end
-    redis.call('HSET', K_ROOM, 'mrate', tostring(measured))
-  end
   redis.call('HSET', K_ROOM, 'carry', tostring(carry))
 end
-redis.call('HSET', K_ROOM, 'lastTick', now)
-return { admitted, redis.call('ZCARD', K_QUEUE), redis.call('SCARD', K_PRE), redis.call('ZCARD', K_ACTIVE), #stalled, #expired, sold_out }
+local active_after = redis.call('ZCARD', K_ACTIVE)
+redis.call('HSET', K_ROOM, 'lastTick', now, 'nact', active_after, 'cap', cap, 'free', math.max(0, cap - active_after),
+  'turnover', exact(turnover))
+return { admitted, redis.call('ZCARD', K_QUEUE), redis.call('SCARD', K_PRE), active_after, #stalled, #expired, sold_out,
+  exact(turnover) }

@@ -80,8 +80,11 @@ export interface RoomHead {
   /** The operator's opening override (ms), or null (the rule's). */
   opensAtMs: number | null;
   reason: string | null;
-  /** Measured admissions per second while people waited; null before any. */
-  measuredRate: number | null;
+  /** As of the last tick (null before the first): the active-shopper cap, and the slots of it free. */
+  capacity: number | null;
+  free: number | null;
+  /** Departures per active shopper per second (measured, else the configured guess); null before the first tick. */
+  turnover: number | null;
 }
 
 export interface PlaceState {
@@ -107,6 +110,8 @@ export interface TickInput {
   /** null: unknown, keep the last stored value. */
   seatsLeft: number | null;
   maxStepMs: number;
+  /** The turnover until one is measured: 1 / the expected shopping time (s). */
+  turnoverGuess: number;
 }
 
 export interface TickResult {
@@ -117,6 +122,8 @@ export interface TickResult {
   dropped: number;
   expired: number;
   soldOut: boolean;
+  /** Departures per active shopper per second, as the waits' estimate uses it (measured, else the guess). */
+  turnover: number;
 }
 
 export interface SaleSnapshot {
@@ -136,7 +143,9 @@ function parseHead(raw: string[], offset: number): RoomHead {
     soldOut: raw[offset + 3] === '1',
     opensAtMs: num(raw[offset + 4]),
     reason: raw[offset + 5] ? raw[offset + 5]! : null,
-    measuredRate: num(raw[offset + 6]),
+    capacity: num(raw[offset + 6]),
+    free: num(raw[offset + 7]),
+    turnover: num(raw[offset + 8]),
   };
 }
 
@@ -246,15 +255,17 @@ export class SaleStore {
       t.passTtlMs,
       t.seatsLeft === null ? '' : t.seatsLeft,
       t.maxStepMs,
-    )) as number[];
+      t.turnoverGuess,
+    )) as [number, number, number, number, number, number, number, string];
     return {
-      admitted: r[0]!,
-      queued: r[1]!,
-      preQueued: r[2]!,
-      active: r[3]!,
-      dropped: r[4]!,
-      expired: r[5]!,
+      admitted: r[0],
+      queued: r[1],
+      preQueued: r[2],
+      active: r[3],
+      dropped: r[4],
+      expired: r[5],
       soldOut: r[6] === 1,
+      turnover: Number(r[7]),
     };
   }
 

@@ -123,7 +123,8 @@ export function toPlaceResponse(deps: QueueDeps, date: string, userId: string, s
       );
     }
     case 'queued': {
-      const eta = estimateWaitSeconds(state.ahead, state.room.measuredRate, state.room.rate);
+      const { rate, capacity, free, turnover } = state.room;
+      const eta = estimateWaitSeconds(state.ahead, { rate, capacity, free, turnover, passTtlSeconds: deps.passTtlSeconds });
       return placeAnswer(
         date,
         state,

@@ -33,6 +33,8 @@ export interface RoomsJobOptions {
   tickMs: number;
   seatsRefreshMs: number;
   loadSampleMs: number;
+  /** How long an admitted shopper is expected to hold a slot, until the room has measured it (the waits' estimate). */
+  expectedShoppingSeconds: number;
   /** The draw's randomness (seeded in tests). */
   random?: RandomInt;
   logger: Logger;
@@ -114,6 +116,7 @@ export function createRoomsJob(o: RoomsJobOptions): RoomsJob {
         passTtlMs: deps.passTtlSeconds * 1000,
         seatsLeft,
         maxStepMs: Math.max(o.tickMs * 4, 1_000),
+        turnoverGuess: 1 / o.expectedShoppingSeconds,
       }),
       store.setRoomActive(date, decision.active, now),
     ]);

@@ -33,13 +33,48 @@ describe('admission policy', () => {
     s = nextSaturation(s, 'steady', 3, 2);
     expect(s.saturated).toBe(false);
   });
-  it('estimates the wait from the measured rate and polls well inside the grace period', () => {
-    expect(estimateWaitSeconds(100, 5, 10)).toBe(20);
-    expect(estimateWaitSeconds(100, null, 10)).toBe(10);
-    expect(estimateWaitSeconds(null, 5, 10)).toBeNull();
+  it('polls well inside the grace period', () => {
     expect(pollAfterSeconds(1_000, 60)).toBe(20);
     expect(pollAfterSeconds(8, 60)).toBe(2);
     expect(pollAfterSeconds(0, 60)).toBe(1);
+  });
+});
+
+describe("the waits' estimate", () => {
+  // The trial's room: 1,000 active shoppers at most, 50 admissions a second, 10-minute passes.
+  const room = { rate: 50, capacity: 1_000, passTtlSeconds: 600 };
+
+  it('takes the free slots at the admission rate', () => {
+    expect(estimateWaitSeconds(0, { ...room, free: 1_000, turnover: 1 / 120 })).toBe(0);
+    expect(estimateWaitSeconds(499, { ...room, free: 1_000, turnover: 1 / 120 })).toBe(10);
+    expect(estimateWaitSeconds(999, { ...room, free: 1_000, turnover: 1 / 120 })).toBe(20);
+  });
+
+  it('puts the places beyond the free slots at the rate shoppers leave a full room', () => {
+    // Opening: 1,000 slots free, nobody has left yet, 2 minutes' shopping expected: a full room admits 8.3/s.
+    const opening = { ...room, free: 1_000, turnover: 1 / 120 };
+    expect(estimateWaitSeconds(1_000, opening)).toBe(21); // 20 s to fill the room, then the first departure
+    expect(estimateWaitSeconds(1_499, opening)).toBe(80); // 20 + 500 / 8.33
+    // Full room whose shoppers turn over in 50 s (the trial's): 20 a second, not the filling's 50.
+    const full = { ...room, free: 0, turnover: 1 / 50 };
+    expect(estimateWaitSeconds(0, full)).toBe(1);
+    expect(estimateWaitSeconds(999, full)).toBe(50);
+    // The same people divided by the admission rate (the old estimate) would have been told 20 s.
+    expect(Math.ceil(999 / 50)).toBe(20);
+  });
+
+  it('never counts on a full room admitting faster than the rate, or slower than its passes expire', () => {
+    // Everyone leaving at once (sold out: shoppers give up): still at most the admission rate.
+    expect(estimateWaitSeconds(500, { ...room, free: 0, turnover: 5 })).toBe(11);
+    // Nobody leaving: every pass ends within 10 minutes, so 1,000 slots come back in 600 s at the latest.
+    expect(estimateWaitSeconds(499, { ...room, free: 0, turnover: 0 })).toBe(300);
+  });
+
+  it('has no estimate without a rate, and divides by the rate before the first tick stored the rest', () => {
+    expect(estimateWaitSeconds(null, { ...room, free: 10, turnover: 0.01 })).toBeNull();
+    expect(estimateWaitSeconds(100, { ...room, rate: null, free: 10, turnover: 0.01 })).toBeNull();
+    expect(estimateWaitSeconds(100, { ...room, rate: 0, free: 10, turnover: 0.01 })).toBeNull();
+    expect(estimateWaitSeconds(100, { rate: 10, capacity: null, free: null, turnover: null, passTtlSeconds: 600 })).toBe(10);
   });
 });
 

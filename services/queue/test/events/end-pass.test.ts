@@ -20,6 +20,7 @@ const tick = (nowMs: number) => ({
   passTtlMs: 600_000,
   seatsLeft: null,
   maxStepMs: 1_000,
+  turnoverGuess: 1 / 120,
 });
 
 describe('a purchase ends the pass', () => {

@@ -27,6 +27,7 @@ const tick = (over: Partial<TickInput> = {}): TickInput => ({
   passTtlMs: 600_000,
   seatsLeft: null,
   maxStepMs: 1_000,
+  turnoverGuess: 1 / 120,
   ...over,
 });
 
@@ -121,6 +122,50 @@ describe('admission', () => {
     expect((await store.tick(SALE, tick({ nowMs: OPENS_AT + 1_000, rate: 100 }))).admitted).toBe(0);
     await store.open(SALE, ['early']);
     expect((await store.tick(SALE, tick({ nowMs: OPENS_AT + 2_000, rate: 100 }))).admitted).toBe(1);
+  });
+});
+
+describe("the waits' figures the tick keeps", () => {
+  const w = Math.exp(-1_000 / 15_000); // the turnover's decay over one second
+
+  it('stores the cap and the free slots, and the guess as the turnover until someone leaves', async () => {
+    await openRoom(OPENS_AT + 1);
+    for (let i = 0; i < 7; i++) await join(`u${i}`, OPENS_AT + 2);
+    const first = await store.tick(SALE, tick({ nowMs: OPENS_AT + 1_001, rate: 100, activeShoppers: 4 }));
+    expect(first).toMatchObject({ admitted: 4, active: 4 });
+    expect(first.turnover).toBeCloseTo(1 / 120, 12);
+    expect(await store.status(SALE, 'u6', OPENS_AT + 1_100)).toMatchObject({
+      kind: 'queued',
+      ahead: 2,
+      room: { capacity: 4, free: 0, turnover: 1 / 120, rate: 100 },
+    });
+    // A second with nobody leaving: still nothing measured, the guess stands.
+    const quiet = await store.tick(SALE, tick({ nowMs: OPENS_AT + 2_001, rate: 100, activeShoppers: 4 }));
+    expect(quiet.turnover).toBeCloseTo(1 / 120, 12);
+  });
+
+  it('measures departures (left, bought, expired) per shopper-second from the first one on, decaying', async () => {
+    await openRoom(OPENS_AT + 1);
+    for (let i = 0; i < 8; i++) await join(`u${i}`, OPENS_AT + 2);
+    // The first four passes last 3 s (the later ones the usual 10 minutes).
+    await store.tick(SALE, tick({ nowMs: OPENS_AT + 1_000, rate: 100, activeShoppers: 4, passTtlMs: 3_000 }));
+    // Two of the four shoppers leave (a leave, and a purchase ends a pass the same way) within the next second.
+    await store.leave(SALE, 'u0', OPENS_AT + 1_300);
+    await store.leave(SALE, 'u1', OPENS_AT + 1_600);
+    const measured = await store.tick(SALE, tick({ nowMs: OPENS_AT + 2_000, rate: 100, activeShoppers: 4 }));
+    // 2 departures over 4 shoppers x 1 s; the two free slots went to the next in line.
+    expect(measured).toMatchObject({ admitted: 2, active: 4 });
+    expect(measured.turnover).toBeCloseTo(2 / 4, 10);
+    const room = (await store.read(SALE)).room;
+    expect(room).toMatchObject({ cap: '4', nact: '4', free: '0' });
+    // A quiet second: the departures fade, the exposure grows.
+    const later = await store.tick(SALE, tick({ nowMs: OPENS_AT + 3_000, rate: 100, activeShoppers: 4 }));
+    expect(later.turnover).toBeCloseTo((2 * w) / (4 * w + 4), 10);
+    expect((await store.status(SALE, 'u7', OPENS_AT + 3_100)).room.turnover).toBeCloseTo(later.turnover, 10);
+    // Passes that expire are departures too: the first two admitted end together.
+    const expiry = await store.tick(SALE, tick({ nowMs: OPENS_AT + 4_000, rate: 0, activeShoppers: 4 }));
+    expect(expiry).toMatchObject({ expired: 2, active: 2 });
+    expect(expiry.turnover).toBeCloseTo((2 * w * w + 2) / ((4 * w + 4) * w + 4), 10);
   });
 });
 

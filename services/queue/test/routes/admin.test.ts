@@ -58,6 +58,7 @@ describe('operators', () => {
       tickMs: 250,
       seatsRefreshMs: 0,
       loadSampleMs: 1_000,
+      expectedShoppingSeconds: 120,
       logger: deps.logger,
     });
     await job.run();

@@ -55,6 +55,7 @@ function job() {
     tickMs: 250,
     seatsRefreshMs: 0,
     loadSampleMs: 1_000,
+    expectedShoppingSeconds: 120,
     logger: deps.logger,
   });
 }

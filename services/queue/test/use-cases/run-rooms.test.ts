@@ -30,6 +30,7 @@ function setup(name: string, start: number, over: Partial<RoomsJobOptions> = {})
     tickMs: 250,
     seatsRefreshMs: 0,
     loadSampleMs: 0,
+    expectedShoppingSeconds: 120,
     logger: deps.logger,
     ...over,
   });
@@ -72,7 +73,11 @@ describe('the admission job', () => {
   it('stores seats left and empties a sold-out room at once', async () => {
     const { job, deps, clock, setSeats } = setup('seats', OPENS_AT - 60_000);
     await job.run();
-    expect((await deps.store.read(SALE)).room.seatsLeft).toBe('100');
+    const first = (await deps.store.read(SALE)).room;
+    expect(first.seatsLeft).toBe('100');
+    // Nobody has shopped yet: the waits' estimate starts from the configured 120 s of shopping, and the cap.
+    expect(Number(first.turnover)).toBeCloseTo(1 / 120, 12);
+    expect(first).toMatchObject({ cap: '100', free: '100' });
     clock.set(OPENS_AT + 1);
     for (let i = 0; i < 5; i++)
       await deps.store.join(SALE, { userId: `u${i}`, phone: null, nowMs: clock.now(), ruleOpensAtMs: OPENS_AT });
@@ -99,6 +104,7 @@ describe('the admission job', () => {
       tickMs: 250,
       seatsRefreshMs: 0,
       loadSampleMs: 0,
+      expectedShoppingSeconds: 120,
       logger: a.deps.logger,
     });
     expect(await a.job.run()).toBe(true);

@@ -30,7 +30,8 @@ function queueUser(request: FastifyRequest): QueueUser {
 
 /** Operators: the access token's roles include `admin` (a token without roles is no operator's). */
 function requireAdmin(request: FastifyRequest): void {
-  if (!(requireUser(request).roles ?? []).includes('admin')) throw new ForbiddenError('Only operators may change a waiting room', 'FORBIDDEN');
+  if (!(requireUser(request).roles ?? []).includes('admin'))
+    throw new ForbiddenError('Only operators may change a waiting room', 'FORBIDDEN');
 }
 
 export const queueRoutes: FastifyPluginAsyncTypebox<QueueRoutesOptions> = async (app, { deps, redis }) => {
