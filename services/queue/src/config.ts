@@ -47,6 +47,11 @@ export const QueueConfigSchema = Type.Object({
    * uses it for a full room until the room has seen its first departures, and measures it from then on.
    */
   QUEUE_EXPECTED_SHOPPING_SECONDS: Type.Integer({ minimum: 1, maximum: 7_200, default: 120 }),
+  /**
+   * At the opening every pre-queue place checks in to see its drawn number: their next check-ins are spread over
+   * as many seconds as it takes at this rate (at most a third of the grace period), instead of all in one second.
+   */
+  QUEUE_OPENING_CHECKINS_PER_SECOND: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 500 }),
   /** The admission job's period. */
   QUEUE_TICK_MS: Type.Integer({ minimum: 20, maximum: 10_000, default: 250 }),
   /** How often a room's seats left is asked of train. */

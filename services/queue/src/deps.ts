@@ -10,6 +10,8 @@ export interface QueueDeps {
   defaults: RoomDefaults;
   passTtlSeconds: number;
   checkinGraceSeconds: number;
+  /** The pre-queue's first check-ins after the opening are spread to about this many a second. */
+  openingCheckinsPerSecond: number;
   /** The clock (ms); tests move it. */
   now: () => number;
   logger: Logger;

@@ -39,6 +39,7 @@ try {
     },
     passTtlSeconds: config.QUEUE_PASS_TTL_SECONDS,
     checkinGraceSeconds: config.QUEUE_CHECKIN_GRACE_SECONDS,
+    openingCheckinsPerSecond: config.QUEUE_OPENING_CHECKINS_PER_SECOND,
     now: Date.now,
     logger,
   };

@@ -58,6 +58,7 @@ export function testDeps(redis: Redis, prefix: string, clock: Clock, overrides: 
     },
     passTtlSeconds: 600,
     checkinGraceSeconds: 60,
+    openingCheckinsPerSecond: 500,
     now: clock.now,
     logger: createLogger({ service: 'queue', level: 'silent' }),
     ...overrides,

@@ -89,3 +89,39 @@ export function pollAfterSeconds(estimatedWaitSeconds: number | null, graceSecon
   if (estimatedWaitSeconds === null) return Math.min(5, most);
   return Math.max(1, Math.min(most, Math.ceil(estimatedWaitSeconds / 4)));
 }
+
+/** FNV-1a over a string: a stable, evenly spread 32-bit number per user (it only spreads load). */
+function spreadHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The pre-queue's first check-ins after the opening are spread over one-second slots, as many as `preQueued`
+ * places take at `perSecond` (at most `most`, the longest poll interval); this is how many seconds after the draw
+ * the last slot begins, and admission with it (sale-open.lua stores when). So a place that obeys its
+ * pollAfterSeconds never learns its number later than within a second of the first admission, as before the
+ * spread: the draw alone still decides the order. Up to `perSecond` places: 0 (one slot, no delay).
+ */
+export function openingSpreadSeconds(preQueued: number, most: number, perSecond: number): number {
+  return Math.max(0, Math.min(most, Math.ceil(preQueued / perSecond)) - 1);
+}
+
+/**
+ * A pre-queue place's next check-in. Capped at the time left to the opening alone, every place of the pre-queue
+ * checked in within the same second after it (2,000 at once in the trial: more than the gateway lets through to
+ * the queue at a time, so 429s). So each place comes back a whole number of seconds into the opening's spread,
+ * taken from its user id.
+ */
+export function preQueuePollSeconds(
+  untilOpeningSeconds: number,
+  preQueued: number,
+  userId: string,
+  most: number,
+  perSecond: number,
+): number {
+  const spread = openingSpreadSeconds(preQueued, most, perSecond);
+  const offset = spread > 0 ? spreadHash(userId) % (spread + 1) : 0;
+  return Math.max(1, Math.min(most, untilOpeningSeconds + offset));
+}

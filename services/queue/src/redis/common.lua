@@ -2,8 +2,9 @@
 -- {sale:YYYY-MM-DD}, in this order (KEYS[1..9]):
 --   room     HASH  settings and live state: mode, opensAt, roomOpensMinutes, shoppers, aps (operator overrides),
 --                  active '1'|'0', reason, rate (admissions/s now), seatsLeft, soldOut '1', shuffled '1' (the
---                  pre-queue was drawn), seq (arrival counter), admitted (total), lastTick (ms), carry (fraction of
---                  an admission left from the last tick); for the waits' estimate, as of the last tick: cap (the
+--                  pre-queue was drawn), admitFrom (ms: admission begins, after the draw's spread check-ins), seq
+--                  (arrival counter), admitted (total), lastTick (ms), carry (fraction of an admission left from the
+--                  last tick); for the waits' estimate, as of the last tick: cap (the
 --                  active-shopper cap), nact (passes live), free (cap - nact, at least 0), turnover (departures per
 --                  active shopper per second: measured, else the configured guess) and its two decaying sums tD
 --                  (departures) and tE (shopper-seconds)
@@ -33,17 +34,19 @@ end
 -- The room's fields every answer carries, in this order.
 local function room_head()
   local r = redis.call('HMGET', K_ROOM, 'active', 'seatsLeft', 'rate', 'soldOut', 'opensAt', 'reason', 'cap', 'free',
-    'turnover')
-  return { r[1] or '0', r[2] or '', r[3] or '', r[4] or '0', r[5] or '', r[6] or '', r[7] or '', r[8] or '', r[9] or '' }
+    'turnover', 'admitFrom')
+  return { r[1] or '0', r[2] or '', r[3] or '', r[4] or '0', r[5] or '', r[6] or '', r[7] or '', r[8] or '', r[9] or '',
+    r[10] or '' }
 end
 
--- One user's place: { kind, position, ahead, passExpiresAt, jti, <room_head> }.
--- kind: 'admitted' (a live pass), 'sold-out', 'open' (the room is not active), 'pre' (pre-queue),
--- 'queued' (position/ahead set), 'none' (no place). A waiting place's check-in is recorded when checkin == '1'.
+-- One user's place: { kind, position, ahead, passExpiresAt, jti, preQueued, <room_head> }.
+-- kind: 'admitted' (a live pass), 'sold-out', 'open' (the room is not active), 'pre' (pre-queue, with the size of
+-- the pre-queue), 'queued' (position/ahead set), 'none' (no place). A waiting place's check-in is recorded when
+-- checkin == '1'.
 local function place_status(user, now, checkin)
   local head = room_head()
-  local function answer(kind, position, ahead, exp, jti)
-    local out = { kind, position or '', ahead or '', exp or '', jti or '' }
+  local function answer(kind, position, ahead, exp, jti, pre)
+    local out = { kind, position or '', ahead or '', exp or '', jti or '', pre or '' }
     for _, v in ipairs(head) do out[#out + 1] = v end
     return out
   end
@@ -57,7 +60,7 @@ local function place_status(user, now, checkin)
   -- whenever it leaves `places`).
   if redis.call('SISMEMBER', K_PRE, user) == 1 then
     if checkin == '1' then redis.call('ZADD', K_CHECKIN, now, user) end
-    return answer('pre')
+    return answer('pre', nil, nil, nil, nil, tostring(redis.call('SCARD', K_PRE)))
   end
   local rank = redis.call('ZRANK', K_QUEUE, user)
   if rank then

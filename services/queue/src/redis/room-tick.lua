@@ -4,8 +4,9 @@
 --   10 turnover until one is measured (departures per active shopper per second: 1 / the expected shopping time)
 -- In order: passes past their expiry go; waiting places not checked in within the grace go; seats left is
 -- stored and, at 0, every waiting place goes at once (their check-in answers sold-out); the turnover is measured;
--- an inactive room keeps no waiting places (their check-in answers 'open'); then, once the pre-queue is drawn,
--- the head is admitted: min(carry + rate x dt, cap - active), dt capped so a late tick never bursts. Last, what
+-- an inactive room keeps no waiting places (their check-in answers 'open'); then, once the pre-queue is drawn and
+-- its spread first check-ins are over (admitFrom), the head is admitted: min(carry + rate x dt, cap - active),
+-- dt capped so a late tick never bursts. Last, what
 -- the waits' estimate needs is stored: the cap, the slots free now and the turnover (domain/admission.ts).
 -- Returns { admitted, queued, preQueued, active, dropped, expired, soldOut 0|1, turnover (string) }.
 local now, grace = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -85,7 +86,8 @@ if dep_sum and exp_sum >= 1 then turnover = dep_sum / exp_sum end
 if is_active ~= '1' then
   drop_waiting()
   redis.call('HSET', K_ROOM, 'carry', '0')
-elseif sold_out == 0 and redis.call('SCARD', K_PRE) == 0 then
+elseif sold_out == 0 and redis.call('SCARD', K_PRE) == 0
+  and now >= tonumber(redis.call('HGET', K_ROOM, 'admitFrom') or '0') then
   local allowance = tonumber(redis.call('HGET', K_ROOM, 'carry') or '0') + rate * dt / 1000
   local n = math.floor(allowance)
   local room_left = cap - redis.call('ZCARD', K_ACTIVE)

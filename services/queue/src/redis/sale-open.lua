@@ -1,10 +1,12 @@
 -- The opening: the pre-queue takes places 1..N in the order drawn by the service (a uniform shuffle, CSPRNG
--- Fisher-Yates; shuffle.ts), ahead of every later arrival. ARGV: the pre-queue's user ids in drawn order.
+-- Fisher-Yates; shuffle.ts), ahead of every later arrival. ARGV: when admission may begin (ms: once the pre-queue's
+-- spread first check-ins are over, domain/admission.ts), then the pre-queue's user ids in drawn order.
 -- Ids no longer in the pre-queue (left, dropped) are skipped; any that joined after the draw was read (none with
 -- one clock, kept for safety) follow in set order. Runs once: returns -1 when already done, else the count.
 if redis.call('HGET', K_ROOM, 'shuffled') == '1' then return -1 end
+redis.call('HSET', K_ROOM, 'admitFrom', ARGV[1])
 local n = 0
-for i = 1, #ARGV do
+for i = 2, #ARGV do
   local user = ARGV[i]
   if redis.call('SREM', K_PRE, user) == 1 then
     n = n + 1

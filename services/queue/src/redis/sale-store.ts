@@ -85,6 +85,8 @@ export interface RoomHead {
   free: number | null;
   /** Departures per active shopper per second (measured, else the configured guess); null before the first tick. */
   turnover: number | null;
+  /** When admission begins after the draw (ms: the pre-queue's first check-ins are spread until then); else null. */
+  admitFromMs: number | null;
 }
 
 export interface PlaceState {
@@ -94,6 +96,8 @@ export interface PlaceState {
   ahead: number | null;
   passExpiresAtMs: number | null;
   jti: string | null;
+  /** The pre-queue's size, for a place in it (kind 'pre'); else null. */
+  preQueued: number | null;
   room: RoomHead;
 }
 
@@ -146,6 +150,7 @@ function parseHead(raw: string[], offset: number): RoomHead {
     capacity: num(raw[offset + 6]),
     free: num(raw[offset + 7]),
     turnover: num(raw[offset + 8]),
+    admitFromMs: num(raw[offset + 9]),
   };
 }
 
@@ -156,7 +161,8 @@ function parsePlace(raw: string[]): PlaceState {
     ahead: num(raw[2]),
     passExpiresAtMs: num(raw[3]),
     jti: raw[4] ? raw[4] : null,
-    room: parseHead(raw, 5),
+    preQueued: num(raw[5]),
+    room: parseHead(raw, 6),
   };
 }
 
@@ -238,9 +244,9 @@ export class SaleStore {
     return this.redis.smembers(this.keys(date).pre);
   }
 
-  /** Places the pre-queue in the drawn order; -1 when the sale was already opened. */
-  async open(date: string, order: readonly string[]): Promise<number> {
-    return (await this.scripts.queueSaleOpen(...this.keyList(date), ...order)) as number;
+  /** Places the pre-queue in the drawn order, to be admitted from `admitFromMs`; -1 when the sale was already opened. */
+  async open(date: string, order: readonly string[], admitFromMs = 0): Promise<number> {
+    return (await this.scripts.queueSaleOpen(...this.keyList(date), admitFromMs, ...order)) as number;
   }
 
   async tick(date: string, t: TickInput): Promise<TickResult> {

@@ -9,7 +9,7 @@ import type { PlaceResponse } from '@rail/contracts/queue';
 import { ConflictError, NotFoundError } from '@rail/errors';
 import { signPass } from '@rail/queue-pass';
 import type { QueueDeps } from '../deps.js';
-import { estimateWaitSeconds, pollAfterSeconds } from '../domain/admission.js';
+import { estimateWaitSeconds, pollAfterSeconds, preQueuePollSeconds } from '../domain/admission.js';
 import { ruleOpensAtMs } from '../domain/sale-calendar.js';
 import type { PlaceState } from '../redis/sale-store.js';
 import { checkSaleDate } from './sale-date.js';
@@ -106,8 +106,10 @@ export function toPlaceResponse(deps: QueueDeps, date: string, userId: string, s
         `No waiting room for ${date} now: go ahead and buy.`,
       );
     case 'pre': {
-      // Before the opening the place has no order yet; check in often enough to keep it, and right at the draw.
+      // Before the opening the place has no order yet; check in often enough to keep it, and soon after the draw
+      // (spread over a few seconds with the rest of the pre-queue).
       const untilOpening = Math.max(1, Math.ceil((opensAtMs - now) / 1000));
+      const poll = preQueuePollSeconds(untilOpening, state.preQueued ?? 0, userId, most, deps.openingCheckinsPerSecond);
       const opens = new Date(opensAtMs).toISOString();
       return placeAnswer(
         date,
@@ -118,13 +120,17 @@ export function toPlaceResponse(deps: QueueDeps, date: string, userId: string, s
         null,
         null,
         true,
-        Math.min(most, untilOpening),
+        poll,
         `You are in the waiting room. At ${opens} every place is drawn at random: arriving early buys nothing, keep this page open.`,
       );
     }
     case 'queued': {
-      const { rate, capacity, free, turnover } = state.room;
-      const eta = estimateWaitSeconds(state.ahead, { rate, capacity, free, turnover, passTtlSeconds: deps.passTtlSeconds });
+      const { rate, capacity, free, turnover, admitFromMs } = state.room;
+      const flow = { rate, capacity, free, turnover, passTtlSeconds: deps.passTtlSeconds };
+      const estimate = estimateWaitSeconds(state.ahead, flow);
+      // Right after the draw admission has not begun yet (the pre-queue's first check-ins are spread until then).
+      const toAdmission = admitFromMs !== null && admitFromMs > now ? Math.ceil((admitFromMs - now) / 1000) : 0;
+      const eta = estimate === null ? null : estimate + toAdmission;
       return placeAnswer(
         date,
         state,

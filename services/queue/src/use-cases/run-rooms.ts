@@ -14,6 +14,8 @@ import {
   adaptFactor,
   judgeLoad,
   nextSaturation,
+  openingSpreadSeconds,
+  pollAfterSeconds,
   type BookingLoad,
   type LoadThresholds,
   type SaturationState,
@@ -100,8 +102,11 @@ export function createRoomsJob(o: RoomsJobOptions): RoomsJob {
     if (!decision.active && !hasState) return;
     if (decision.active && now >= settings.opensAtMs && snap.room.shuffled !== '1') {
       const drawn = shuffle(await store.preQueue(date), random);
-      const placed = await store.open(date, drawn);
-      if (placed >= 0) o.logger.info({ date, placed }, 'sale opened: pre-queue drawn');
+      // The places' first check-ins after the opening are spread (place.ts); admission waits until they are over.
+      const most = pollAfterSeconds(Number.MAX_SAFE_INTEGER, deps.checkinGraceSeconds);
+      const spread = openingSpreadSeconds(drawn.length, most, deps.openingCheckinsPerSecond);
+      const placed = await store.open(date, drawn, now + spread * 1000);
+      if (placed >= 0) o.logger.info({ date, placed, admitFromSeconds: spread }, 'sale opened: pre-queue drawn');
     }
     const seatsLeft = decision.active || hasState ? await seatsFor(date, now) : null;
     // The step and the cross-sale set of active rooms are independent writes: sent together, one round trip.

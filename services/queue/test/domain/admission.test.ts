@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { adaptFactor, estimateWaitSeconds, judgeLoad, nextSaturation, pollAfterSeconds } from '../../src/domain/admission.js';
+import {
+  adaptFactor,
+  estimateWaitSeconds,
+  judgeLoad,
+  nextSaturation,
+  openingSpreadSeconds,
+  pollAfterSeconds,
+  preQueuePollSeconds,
+} from '../../src/domain/admission.js';
 import { decideRoom, effectiveSettings } from '../../src/domain/room.js';
 
 const t = { p95Ms: 300, errorShare: 0.02 };
@@ -75,6 +83,36 @@ describe("the waits' estimate", () => {
     expect(estimateWaitSeconds(100, { ...room, rate: null, free: 10, turnover: 0.01 })).toBeNull();
     expect(estimateWaitSeconds(100, { ...room, rate: 0, free: 10, turnover: 0.01 })).toBeNull();
     expect(estimateWaitSeconds(100, { rate: 10, capacity: null, free: null, turnover: null, passTtlSeconds: 600 })).toBe(10);
+  });
+});
+
+describe("the pre-queue's check-ins at the opening", () => {
+  it('spreads them over one-second slots at the configured rate, at most the longest interval', () => {
+    expect(openingSpreadSeconds(0, 20, 500)).toBe(0);
+    expect(openingSpreadSeconds(500, 20, 500)).toBe(0); // one slot: as before, no delay
+    expect(openingSpreadSeconds(501, 20, 500)).toBe(1);
+    expect(openingSpreadSeconds(2_000, 20, 500)).toBe(3); // the trial's: four slots of 500
+    expect(openingSpreadSeconds(100_000, 20, 500)).toBe(19);
+  });
+
+  it('gives each place a stable second of its own, about evenly, never past the longest interval', () => {
+    const perOffset = new Map<number, number>();
+    for (let i = 0; i < 2_000; i++) {
+      const user = `user-${i}`;
+      // 3 s before the opening, told to come back 3 s + its slot's offset later.
+      const poll = preQueuePollSeconds(3, 2_000, user, 20, 500);
+      expect(preQueuePollSeconds(3, 2_000, user, 20, 500)).toBe(poll);
+      perOffset.set(poll - 3, (perOffset.get(poll - 3) ?? 0) + 1);
+    }
+    expect([...perOffset.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const n of perOffset.values()) {
+      expect(n).toBeGreaterThan(400);
+      expect(n).toBeLessThan(600);
+    }
+    // Far from the opening the longest interval still bounds it (one lost poll never costs the place).
+    expect(preQueuePollSeconds(1_000, 2_000, 'user-1', 20, 500)).toBe(20);
+    // A small pre-queue comes back right at the opening, as before.
+    expect(preQueuePollSeconds(3, 400, 'user-1', 20, 500)).toBe(3);
   });
 });
 

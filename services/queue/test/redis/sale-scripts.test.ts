@@ -116,6 +116,27 @@ describe('admission', () => {
     expect((await store.status(SALE, 'a', OPENS_AT + 5_300)).kind).toBe('none');
   });
 
+  it("admits nobody before the draw's admitFrom (the pre-queue's spread first check-ins), then from the head", async () => {
+    await openRoom();
+    for (const u of ['p1', 'p2', 'p3']) await join(u, OPENS_AT - 1_000);
+    expect(await store.open(SALE, ['p2', 'p3', 'p1'], OPENS_AT + 3_000)).toBe(3);
+    expect((await store.tick(SALE, tick({ nowMs: OPENS_AT + 1_000, rate: 100 }))).admitted).toBe(0);
+    expect((await store.tick(SALE, tick({ nowMs: OPENS_AT + 2_999, rate: 100 }))).admitted).toBe(0);
+    expect(await store.status(SALE, 'p1', OPENS_AT + 2_999)).toMatchObject({
+      kind: 'queued',
+      position: 3,
+      room: { admitFromMs: OPENS_AT + 3_000 },
+    });
+    expect((await store.tick(SALE, tick({ nowMs: OPENS_AT + 3_250, rate: 100 }))).admitted).toBe(3);
+    expect((await store.status(SALE, 'p2', OPENS_AT + 3_251)).kind).toBe('admitted');
+  });
+
+  it('tells a pre-queue place how large the pre-queue is', async () => {
+    await openRoom();
+    for (const u of ['p1', 'p2', 'p3']) await join(u, OPENS_AT - 1_000);
+    expect(await store.status(SALE, 'p2', OPENS_AT - 500)).toMatchObject({ kind: 'pre', preQueued: 3 });
+  });
+
   it('gives nobody a pass while the pre-queue is not drawn', async () => {
     await openRoom();
     await join('early', OPENS_AT - 1_000);

@@ -92,6 +92,25 @@ describe('the admission job', () => {
     expect((await deps.store.read(SALE)).room.seatsLeft).toBe('0');
   });
 
+  it('draws the pre-queue at the opening and admits once its spread first check-ins are over', async () => {
+    const { job, deps, clock } = setup('spread', OPENS_AT - 60_000);
+    // 2 check-ins a second: 5 places take three one-second slots, so admission begins 2 s after the draw.
+    deps.openingCheckinsPerSecond = 2;
+    await job.run();
+    clock.set(OPENS_AT - 30_000);
+    for (let i = 0; i < 5; i++)
+      await deps.store.join(SALE, { userId: `p${i}`, phone: null, nowMs: clock.now(), ruleOpensAtMs: OPENS_AT });
+    clock.set(OPENS_AT + 10);
+    await job.run();
+    expect(await deps.store.read(SALE)).toMatchObject({ preQueued: 0, queued: 5, active: 0 });
+    clock.set(OPENS_AT + 2_009);
+    await job.run();
+    expect((await deps.store.read(SALE)).active).toBe(0);
+    clock.set(OPENS_AT + 2_260); // a tick of 250 ms at 10/s: admissions to hand out
+    await job.run();
+    expect((await deps.store.read(SALE)).active).toBeGreaterThan(0);
+  });
+
   it('runs in one process at a time', async () => {
     const a = setup('leader', later);
     const b = createRoomsJob({
