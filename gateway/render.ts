@@ -382,9 +382,13 @@ function upstreamBlocks(upstreams: Upstreams, settings: GatewaySettings): string
  * Services whose requests mostly wait on something outside the process rather than use its CPU get that many
  * times the slots: a payment verify spends ~150 ms (the mock provider; 1-3 s for a real one) waiting on the
  * provider, so 64 slots capped payment at ~300 verifies/s and refused paying travellers in a rush (1,451 x 429 on
- * pay-initiate in one run) while the payment process was idle. Its own load shedding still guards its CPU.
+ * pay-initiate in one run) while the payment process was idle. The queue's requests are a Redis round trip and
+ * ~0.1 ms of CPU each (bench:queue): 64 in flight is a few ms of its work, and in a rush a waiting room's
+ * check-ins and joins arrive by the thousand a second, so 64 refused them (3,071 check-ins in a 2,000-user trial,
+ * 122,659 queue requests in a 10,000-user series: every one "limiting connections by zone inflight_queue") while
+ * its event loop kept up. Each service's own load shedding still guards its CPU.
  */
-export const WAITING_SERVICE_FACTOR: Partial<Record<ServiceName, number>> = { payment: 4 };
+export const WAITING_SERVICE_FACTOR: Partial<Record<ServiceName, number>> = { payment: 4, queue: 4 };
 
 /**
  * In-flight request limit per service: settings.upstreamConcurrency per instance, times its instances (given,

@@ -250,6 +250,7 @@ describe('backpressure: a busy service gets a fast JSON 429 at the edge, not a s
 
   it.each([
     ['payment', '/api/payments', CONCURRENCY * 1 * 4],
+    ['queue', '/api/queue', CONCURRENCY * 1 * 4],
     ['booking', '/api/bookings', CONCURRENCY * 3],
   ])(
     '%s: at most its limit in flight (%s: %i); the rest answered at once with 429 + Retry-After',

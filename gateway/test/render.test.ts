@@ -65,9 +65,11 @@ describe('rendering', () => {
   it('limits requests in flight per service: the per-instance setting times its instances', () => {
     const native = renderGatewayConfig(nativeGatewayOptions({ env: {}, replicas: 3 }));
     expect(native).toContain('limit_conn inflight_booking 192;'); // 3 replicas x 64
-    for (const name of ['auth', 'train', 'notification', 'queue']) expect(native).toContain(`limit_conn inflight_${name} 64;`);
-    // Payment's requests wait on the provider, not on its CPU: 4 x the slots.
+    for (const name of ['auth', 'train', 'notification']) expect(native).toContain(`limit_conn inflight_${name} 64;`);
+    // Payment's requests wait on the provider, not on its CPU, and the queue's are tiny and come by the thousand:
+    // 4 x the slots.
     expect(native).toContain('limit_conn inflight_payment 256;');
+    expect(native).toContain('limit_conn inflight_queue 256;');
     const five = renderGatewayConfig(nativeGatewayOptions({ env: { GATEWAY_UPSTREAM_CONCURRENCY: '10' }, replicas: 5 }));
     expect(five).toContain('limit_conn inflight_booking 50;');
     // In a container one name stands for every replica: BOOKING_REPLICAS counts them.
