@@ -18,6 +18,8 @@
 //        [--booking calm|overloaded] [--log-level warn] [--label text]
 // --booking overloaded  the stand-in booking pages show a p95 near 1 s: after QUEUE_SATURATION_SAMPLES samples the
 //            leader calls booking saturated and runs a room for every date on sale (its heaviest background work).
+// --queue-entry  the queue's server.ts to run (default services/queue/src/server.ts), e.g. an older version's
+//            exported beside a node_modules link to this repo's, to measure before and after with the same command.
 // --profile  also writes a CPU profile of the queue process per measured window (checkin, sale, idle) to
 //            load-testing/results/profiles/ and prints their top self-time functions. Profiling costs CPU: the
 //            CPU figures of a --profile run are not comparable with a plain run's.
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '20000' },
     'idle-seconds': { type: 'string', default: '5' },
     booking: { type: 'string', default: 'calm' },
+    'queue-entry': { type: 'string', default: 'services/queue/src/server.ts' },
     profile: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     label: { type: 'string', default: '' },
@@ -222,7 +225,7 @@ try {
   const queuePort = await freePort();
   const queue = startChild(
     process.execPath,
-    [...(values.profile ? PROFILER : []), ...TSX, 'services/queue/src/server.ts'],
+    [...(values.profile ? PROFILER : []), ...TSX, values['queue-entry']],
     {
       NODE_ENV: 'development',
       LOG_LEVEL: logLevel,
@@ -263,14 +266,22 @@ try {
   const tokens = await Promise.all(Array.from({ length: userCount }, (_, i) => stub.sign(`bench-user-${i}`)));
   const joined = {};
   await inParallel(userCount, 32, async (i) => {
-    const r = await fetch(`${base}/api/queue/sales/${SALE}/join`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const body = await r.json();
-    const key = r.status === 200 ? body.status : String(r.status);
-    joined[key] = (joined[key] ?? 0) + 1;
+    // A 429 (the service shedding load while it warms up) is tried again after its Retry-After, a few times.
+    for (let attempt = 1; ; attempt++) {
+      const r = await fetch(`${base}/api/queue/sales/${SALE}/join`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const body = await r.json();
+      if (r.status === 429 && attempt < 10) {
+        await sleep(Number(r.headers.get('retry-after') ?? 1) * 1000);
+        continue;
+      }
+      const key = r.status === 200 ? body.status : String(r.status);
+      joined[key] = (joined[key] ?? 0) + 1;
+      break;
+    }
   });
   await sleep(1500); // a few ticks: the first ones are admitted up to the cap
   const snapshot = await (await fetch(`${base}/api/queue/sales/${SALE}`)).json();
@@ -405,6 +416,9 @@ const lines = [
     `${values.profile ? '; **profiled run (CPU figures inflated by the profiler)**' : ''}.`,
   `Command: \`npm run bench:queue -- ${process.argv.slice(2).join(' ')}\``,
   `Code: ${code.commit}${code.uncommitted.length ? ` plus uncommitted changes in services/queue or packages/: ${code.uncommitted.join(', ')}` : ', services/queue and packages/ as committed'}.`,
+  ...(values['queue-entry'] !== 'services/queue/src/server.ts'
+    ? [`Queue process: ${values['queue-entry']} (not this tree's).`]
+    : []),
   `Room: ${JSON.stringify(results.room)}.`,
   '',
   results.valid
