@@ -5,7 +5,10 @@
 -- one clock, kept for safety) follow in set order. Runs once: returns -1 when already done, else the count.
 if redis.call('HGET', K_ROOM, 'shuffled') == '1' then return -1 end
 redis.call('HSET', K_ROOM, 'admitFrom', ARGV[1])
+-- After an earlier draw's places, if any still wait (the opening was moved and drawn again): they keep their turn.
 local n = 0
+local last_drawn = redis.call('ZREVRANGEBYSCORE', K_QUEUE, '(' .. LATE_BASE, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if #last_drawn == 2 then n = tonumber(last_drawn[2]) end
 for i = 2, #ARGV do
   local user = ARGV[i]
   if redis.call('SREM', K_PRE, user) == 1 then

@@ -2,7 +2,8 @@
  * The operators' switch (PUT/DELETE /api/queue/admin/sales/:date). Overrides are stored in the sale's room hash
  * (o:mode, opensAt, o:roomMinutes, o:shoppers, o:aps) and win over the rule's defaults from the config; nothing
  * else holds them, so they last as long as the sale's keys (forgotten once the date has passed). A PUT clears a
- * recorded drain, so a scheduled room can be run again.
+ * recorded drain, so a scheduled room can be run again, and one that moves the opening into the future clears the
+ * draw, so that opening has its pre-queue.
  */
 import type { RoomSettingsBody, RoomSettingsResponse } from '@rail/contracts/queue';
 import { ValidationError } from '@rail/errors';
@@ -35,10 +36,15 @@ export async function readSettings(deps: QueueDeps, date: string): Promise<RoomS
 export async function putSettings(deps: QueueDeps, date: string, body: RoomSettingsBody): Promise<RoomSettingsResponse> {
   checkSaleDate(deps, date);
   let opensAt: string | undefined;
+  let reopens = false;
   if (body.opensAt !== undefined) {
     const ms = Date.parse(body.opensAt);
     if (!Number.isFinite(ms)) throw ValidationError.field('body.opensAt', 'must be a date-time');
     opensAt = String(ms);
+    // An opening moved into the future is an opening still to come: joins until then form a pre-queue, drawn then,
+    // even if the sale was drawn before (a saturation room, or an earlier opening: sale-open.lua places the new
+    // draw after the places of the old one).
+    reopens = ms > deps.now();
   }
   await guardStore(() =>
     deps.store.writeSettings(date, {
@@ -48,6 +54,7 @@ export async function putSettings(deps: QueueDeps, date: string, body: RoomSetti
       ...(body.activeShoppers !== undefined ? { 'o:shoppers': String(body.activeShoppers) } : {}),
       ...(body.admissionsPerSecond !== undefined ? { 'o:aps': String(body.admissionsPerSecond) } : {}),
       drained: null,
+      ...(reopens ? { shuffled: null, admitFrom: null } : {}),
     }),
   );
   return readSettings(deps, date);

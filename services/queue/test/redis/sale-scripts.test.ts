@@ -131,6 +131,22 @@ describe('admission', () => {
     expect((await store.status(SALE, 'p2', OPENS_AT + 3_251)).kind).toBe('admitted');
   });
 
+  it('places a second draw (an opening moved and drawn again) after the first draw, ahead of later arrivals', async () => {
+    await openRoom();
+    await join('a1', OPENS_AT - 1_000);
+    await join('a2', OPENS_AT - 1_000);
+    expect(await store.open(SALE, ['a2', 'a1'])).toBe(2);
+    await join('late', OPENS_AT + 500);
+    // The opening is moved to later (an operator's PUT sets it and clears the draw): joins form a pre-queue again.
+    await redis.hset(store.keys(SALE).room, 'opensAt', String(OPENS_AT + 1_000));
+    await redis.hdel(store.keys(SALE).room, 'shuffled');
+    await join('b1', OPENS_AT + 600);
+    expect((await store.status(SALE, 'b1', OPENS_AT + 600)).kind).toBe('pre');
+    expect(await store.open(SALE, ['b1'])).toBe(3);
+    const order = await redis.zrange(store.keys(SALE).queue, 0, -1);
+    expect(order).toEqual(['a2', 'a1', 'b1', 'late']);
+  });
+
   it('tells a pre-queue place how large the pre-queue is', async () => {
     await openRoom();
     for (const u of ['p1', 'p2', 'p3']) await join(u, OPENS_AT - 1_000);

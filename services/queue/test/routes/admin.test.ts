@@ -18,6 +18,8 @@ describe('operators', () => {
   let deps: QueueDeps;
   let app: App;
   let admin: Record<string, string>;
+  // One admission job for the file: it holds the leader lease, which another job could not take for seconds.
+  let job: ReturnType<typeof createRoomsJob>;
 
   beforeAll(async () => {
     redis = testRedis();
@@ -25,6 +27,19 @@ describe('operators', () => {
     const built = await testApp(deps, redis);
     app = built.app;
     admin = { authorization: `Bearer ${await built.issuer.sign({ sub: 'op', roles: ['admin'] })}` };
+    job = createRoomsJob({
+      deps,
+      seats: { seatsLeft: async () => 10, close: async () => undefined },
+      load: null,
+      thresholds: { p95Ms: 300, errorShare: 0.02 },
+      saturationSamples: 3,
+      calmSamples: 3,
+      tickMs: 250,
+      seatsRefreshMs: 0,
+      loadSampleMs: 1_000,
+      expectedShoppingSeconds: 120,
+      logger: deps.logger,
+    });
   });
 
   afterAll(async () => {
@@ -48,19 +63,6 @@ describe('operators', () => {
       activeShoppers: 5,
       admissionsPerSecond: 2,
     });
-    const job = createRoomsJob({
-      deps,
-      seats: { seatsLeft: async () => 10, close: async () => undefined },
-      load: null,
-      thresholds: { p95Ms: 300, errorShare: 0.02 },
-      saturationSamples: 3,
-      calmSamples: 3,
-      tickMs: 250,
-      seatsRefreshMs: 0,
-      loadSampleMs: 1_000,
-      expectedShoppingSeconds: 120,
-      logger: deps.logger,
-    });
     await job.run();
     expect((await app.inject({ method: 'GET', url: `/api/queue/sales/${DATE}` })).json()).toMatchObject({
       roomActive: true,
@@ -73,5 +75,27 @@ describe('operators', () => {
     expect((await app.inject({ method: 'GET', url: `/api/queue/sales/${DATE}` })).json()).toMatchObject({ roomActive: false });
     const bad = await app.inject({ method: 'PUT', url, headers: admin, payload: { activeShoppers: 0 } });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('gives an opening moved into the future its pre-queue, even after the sale was drawn', async () => {
+    const date = '2026-12-05'; // on sale by the rule since 2026-11-25
+    const url = `/api/queue/admin/sales/${date}`;
+    // On now, opened by the rule long ago: the first tick draws its (empty) pre-queue.
+    expect((await app.inject({ method: 'PUT', url, headers: admin, payload: {} })).statusCode).toBe(200);
+    await job.run();
+    expect((await deps.store.read(date)).room.shuffled).toBe('1');
+    // The operator schedules an opening a minute from now: joins until then are drawn at it.
+    const opensAt = new Date(clock.now() + 60_000).toISOString();
+    const put = await app.inject({ method: 'PUT', url, headers: admin, payload: { opensAt, mode: 'scheduled' } });
+    expect(put.statusCode).toBe(200);
+    expect((await deps.store.read(date)).room.shuffled).toBeUndefined();
+    const place = await deps.store.join(date, { userId: 'early', phone: null, nowMs: clock.now(), ruleOpensAtMs: 0 });
+    expect(place.kind).toBe('pre');
+    // A PUT that leaves the opening in the past changes nothing of the draw.
+    clock.advance(61_000);
+    await job.run();
+    expect((await deps.store.read(date)).room.shuffled).toBe('1');
+    await app.inject({ method: 'PUT', url, headers: admin, payload: { opensAt, mode: 'scheduled', activeShoppers: 7 } });
+    expect((await deps.store.read(date)).room.shuffled).toBe('1');
   });
 });
