@@ -20,7 +20,7 @@
 //            leader calls booking saturated and runs a room for every date on sale (its heaviest background work).
 // --queue-entry  the queue's server.ts to run (default services/queue/src/server.ts), e.g. an older version's
 //            exported beside a node_modules link to this repo's, to measure before and after with the same command.
-// --profile  also writes a CPU profile of the queue process per measured window (checkin, sale, idle) to
+// --profile  also writes a CPU profile of the queue process per measured window (join, checkin, sale, idle) to
 //            load-testing/results/profiles/ and prints their top self-time functions. Profiling costs CPU: the
 //            CPU figures of a --profile run are not comparable with a plain run's.
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -264,7 +264,24 @@ try {
 
   console.log(`signing ${userCount} tokens and joining them to the room of ${SALE}...`);
   const tokens = await Promise.all(Array.from({ length: userCount }, (_, i) => stub.sign(`bench-user-${i}`)));
+  const profiled = new Set(['checkin', 'sale', 'idle']);
+  const profileCount = { n: 0 };
+  const toggleProfile = () => process.kill(queue.pid, 'SIGWINCH');
+  const collectProfile = async (key, requests) => {
+    const written = join(profileDir, `queue-${runId}-${++profileCount.n}.cpuprofile`);
+    await waitForFile(written);
+    const file = join(profileDir, `bench-queue-${stamp}-${key}.cpuprofile`);
+    renameSync(written, file);
+    results.profiles[key] = { file, requests, summary: summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 15) };
+  };
+
+  if (values.profile) {
+    toggleProfile();
+    await sleep(300);
+  }
   const joined = {};
+  const joinStart = performance.now();
+  const joinCpu = await startCpuWindow({ processes: { queue: queue.pid } });
   await inParallel(userCount, 32, async (i) => {
     // A 429 (the service shedding load while it warms up) is tried again after its Retry-After, a few times.
     for (let attempt = 1; ; attempt++) {
@@ -283,6 +300,19 @@ try {
       break;
     }
   });
+  const joinSeconds = (performance.now() - joinStart) / 1000;
+  const joinWindow = await joinCpu.stop();
+  if (values.profile) {
+    toggleProfile();
+    await collectProfile('join', userCount);
+  }
+  // Not a measured variant (each user joins once, the first request with its token: a signature check, the
+  // per-account limit's counter, the join script), but its cost is worth seeing next to the check-in's.
+  results.joins = {
+    seconds: round(joinSeconds, 1),
+    perSecond: Math.round(userCount / joinSeconds),
+    queueUsPerJoin: round((joinWindow.processesMs.queue * 1000) / userCount, 1),
+  };
   await sleep(1500); // a few ticks: the first ones are admitted up to the cap
   const snapshot = await (await fetch(`${base}/api/queue/sales/${SALE}`)).json();
   results.room = { joined, waiting: snapshot.waiting, activeShoppers: snapshot.activeShoppers };
@@ -302,17 +332,6 @@ try {
   await run({ url: `http://127.0.0.1:${appPort}/api/hello`, connections: 10, seconds: 1 });
 
   const pids = { hello: hello.pid, app: appHello.pid, queue: queue.pid, redis: redisChild.pid, loadgen: process.pid };
-  const profiled = new Set(['checkin', 'sale', 'idle']);
-  const profileCount = { n: 0 };
-  const toggleProfile = () => process.kill(queue.pid, 'SIGWINCH');
-  const collectProfile = async (key, requests) => {
-    const written = join(profileDir, `queue-${runId}-${++profileCount.n}.cpuprofile`);
-    await waitForFile(written);
-    const file = join(profileDir, `bench-queue-${stamp}-${key}.cpuprofile`);
-    renameSync(written, file);
-    results.profiles[key] = { file, requests, summary: summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 15) };
-  };
-
   // Background cost with no requests (the leader's ticks over the waiting room, seats, /metrics scrapes).
   {
     if (values.profile) {
@@ -419,7 +438,7 @@ const lines = [
   ...(values['queue-entry'] !== 'services/queue/src/server.ts'
     ? [`Queue process: ${values['queue-entry']} (not this tree's).`]
     : []),
-  `Room: ${JSON.stringify(results.room)}.`,
+  `Room: ${JSON.stringify(results.room)}. Joins (setup, 32 at a time): ${JSON.stringify(results.joins)}.`,
   '',
   results.valid
     ? 'Outcome: every answer was a 200.'
@@ -463,7 +482,7 @@ const lines = [
   ),
 ];
 for (const [key, p] of Object.entries(results.profiles)) {
-  const label = key === 'idle' ? 'idle (no requests)' : V[key].label;
+  const label = key === 'idle' ? 'idle (no requests)' : key === 'join' ? `joins (setup: ${userCount}, one each)` : V[key].label;
   lines.push('', profileMarkdown(`profile: ${label} (${p.file.slice(root.length)})`, p.summary, p.requests || undefined));
 }
 saveResult('bench-queue', { options: values, runId, results }, lines.join('\n'));
