@@ -6,7 +6,7 @@
 // pays). Prints and saves throughput, latency, outcomes, time to sold out, the room's and the waitlist's figures
 // and the double-sell check. Exits non-zero on any 5xx or double-sold seat.
 // Usage: node load-testing/rush.mjs [--users 10000] [--ramp 3] [--connections 1500] [--no-pay]
-//   [--no-room] [--opens-in S] [--active-shoppers N] [--admissions-per-second N] [--room-max-wait S]
+//   [--no-room] [--opens-in S] [--active-shoppers N (1000)] [--admissions-per-second N (50)] [--room-max-wait S]
 //   [--pick-share 0.8] [--waitlist-share 0.3] [--cancel-share 0.03] [--lapse-share 0.02] [--classic]
 import { parseArgs } from 'node:util';
 import { loadTokens } from './lib/system.mjs';
@@ -63,8 +63,10 @@ const result = await runRush({
   room: withRoom
     ? {
         opensInSeconds: opensIn,
-        activeShoppers: values['active-shoppers'] ? Number(values['active-shoppers']) : undefined,
-        admissionsPerSecond: values['admissions-per-second'] ? Number(values['admissions-per-second']) : undefined,
+        // Always explicit (the queue service's defaults unless given): an operator's earlier PUT for the date keeps
+        // its capacity in Redis, and a run must not inherit another test's 50 shoppers at 1 a second.
+        activeShoppers: Number(values['active-shoppers'] ?? 1000),
+        admissionsPerSecond: Number(values['admissions-per-second'] ?? 50),
         maxWaitSeconds: Number(values['room-max-wait']),
       }
     : null,

@@ -59,6 +59,13 @@ test('join the waiting room before the opening, wait, get admitted and buy', { t
   );
   const { coach, seatIds } = freeSeats(map, 1);
   const before = await apiOk<Sale>('GET', `/api/queue/sales/${date}`);
+  // The date's operator settings as they were, to put back afterwards (a PUT's capacity stays in Redis).
+  const settingsBefore = await apiOk<{ activeShoppers: number; admissionsPerSecond: number; roomOpensMinutesBefore: number }>(
+    'GET',
+    `/api/queue/admin/sales/${date}`,
+    undefined,
+    admin,
+  );
 
   const opensAt = new Date(Date.now() + OPENS_IN_MS).toISOString();
   await apiOk(
@@ -154,6 +161,17 @@ test('join the waiting room before the opening, wait, get admitted and buy', { t
     await context.close();
     await Promise.allSettled(keepCheckingIn);
     // Put the date's opening back as it was.
-    await api('PUT', `/api/queue/admin/sales/${date}`, { opensAt: before.opensAt, mode: 'scheduled' }, admin);
+    await api(
+      'PUT',
+      `/api/queue/admin/sales/${date}`,
+      {
+        opensAt: before.opensAt,
+        mode: 'scheduled',
+        activeShoppers: settingsBefore.activeShoppers,
+        admissionsPerSecond: settingsBefore.admissionsPerSecond,
+        roomOpensMinutesBefore: settingsBefore.roomOpensMinutesBefore,
+      },
+      admin,
+    );
   }
 });
