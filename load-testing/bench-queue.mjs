@@ -254,11 +254,16 @@ try {
   // The room: switched on by the operator, its active-shopper cap taken by the first joiners, so every later
   // place waits in order for the whole run (the admission job still runs its full tick over them).
   const operator = await stub.sign('bench-operator-0', { roles: ['admin'] });
-  const put = await fetch(`${base}/api/queue/admin/sales/${SALE}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ mode: 'on', activeShoppers: 10, admissionsPerSecond: 50 }),
-  });
+  let put;
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    put = await fetch(`${base}/api/queue/admin/sales/${SALE}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'on', activeShoppers: 10, admissionsPerSecond: 50 }),
+    });
+    if (put.status !== 429) break;
+    await sleep(Number(put.headers.get('retry-after') ?? 1) * 1000); // shedding while it warms up
+  }
   if (!put.ok) throw new Error(`operator PUT: ${put.status} ${await put.text()}`);
   await waitFor(async () => (await (await fetch(`${base}/api/queue/sales/${SALE}`)).json()).roomActive === true, 'the room');
 
