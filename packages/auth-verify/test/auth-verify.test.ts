@@ -63,7 +63,17 @@ describe('authVerify with a local key set', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json().user).toEqual({ id: 'op-1', roles: ['admin'] });
     }
-    for (const roles of ['admin', [1], ['Admin'], ['admin', 'admin'], [''], { 0: 'admin' }, Array(17).fill(0).map((_, i) => `r${i}`)]) {
+    for (const roles of [
+      'admin',
+      [1],
+      ['Admin'],
+      ['admin', 'admin'],
+      [''],
+      { 0: 'admin' },
+      Array(17)
+        .fill(0)
+        .map((_, i) => `r${i}`),
+    ]) {
       await expectRefused(bearer(await issuer.sign({ sub: 'op-2', roles })));
     }
   });

@@ -16,7 +16,10 @@ if (process.env.NODE_ENV === 'production') {
   const pool = createPool(config.DATABASE_URL, { max: 1, applicationName: 'auth:seed' });
   try {
     const passwords = await createPasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST });
-    const { created } = await seedAdmin(pool, { nodeEnv: process.env.NODE_ENV, passwordHash: await passwords.hash(ADMIN_PASSWORD) });
+    const { created } = await seedAdmin(pool, {
+      nodeEnv: process.env.NODE_ENV,
+      passwordHash: await passwords.hash(ADMIN_PASSWORD),
+    });
     console.warn(`seed auth: admin account ${ADMIN_EMAIL} ${created ? 'created' : 'already there'} (role admin)`);
   } finally {
     await pool.end();

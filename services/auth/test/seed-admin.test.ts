@@ -57,8 +57,17 @@ describe('seedAdmin', () => {
     expect(refreshed.statusCode).toBe(200);
     expect(decodeJwt(refreshed.json().token as string).roles).toEqual(['admin']);
 
-    const other = await createApp({ service: 'demo', apiPrefix: '/api/demo', logger: createLogger({ service: 'demo', level: 'silent' }) });
-    await other.register(authVerify, { issuer: ctx.config.AUTH_ISSUER, audience: ctx.config.AUTH_AUDIENCE, jwksUrl, nodeEnv: 'production' });
+    const other = await createApp({
+      service: 'demo',
+      apiPrefix: '/api/demo',
+      logger: createLogger({ service: 'demo', level: 'silent' }),
+    });
+    await other.register(authVerify, {
+      issuer: ctx.config.AUTH_ISSUER,
+      audience: ctx.config.AUTH_AUDIENCE,
+      jwksUrl,
+      nodeEnv: 'production',
+    });
     other.get('/api/demo/me', { onRequest: other.authenticate }, async (request) => ({ user: requireUser(request) }));
     try {
       const verified = await other.inject({ url: '/api/demo/me', headers: { authorization: `Bearer ${token}` } });
@@ -90,7 +99,12 @@ describe('npm run seed -- auth', () => {
   const script = fileURLToPath(new URL('../../../scripts/seed.mjs', import.meta.url));
 
   it('seeds the operator into the given database, and not in production', () => {
-    const env = { PATH: process.env.PATH, DATABASE_URL: ctx.config.DATABASE_URL, ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' };
+    const env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: ctx.config.DATABASE_URL,
+      ARGON2_MEMORY_KIB: '4096',
+      ARGON2_TIME_COST: '1',
+    };
     const prod = spawnSync(process.execPath, [script, 'auth'], {
       env: { ...env, NODE_ENV: 'production' },
       encoding: 'utf8',
@@ -99,7 +113,11 @@ describe('npm run seed -- auth', () => {
     expect(prod.status).toBe(0);
     expect(prod.stderr).toMatch(/no admin account seeded/);
 
-    const dev = spawnSync(process.execPath, [script, 'auth'], { env: { ...env, NODE_ENV: 'development' }, encoding: 'utf8', timeout: 60_000 });
+    const dev = spawnSync(process.execPath, [script, 'auth'], {
+      env: { ...env, NODE_ENV: 'development' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(dev.stderr).toMatch(/admin account admin@example.com (created|already there)/);
     expect(dev.status).toBe(0);
   });
