@@ -11,7 +11,7 @@ import { authVerify, requireUser } from '@rail/auth-verify';
 import { createApp } from '@rail/http';
 import { createLogger } from '@rail/logger';
 import { createPasswordHasher } from '../src/security/passwords.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, SeedRefusedError, seedAdmin } from '../src/use-cases/seed-admin.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PHONE, SeedRefusedError, seedAdmin } from '../src/use-cases/seed-admin.js';
 import { createTestContext, registerAndLogin, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
@@ -29,6 +29,19 @@ const login = (email: string, password: string) =>
   ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
 
 describe('seedAdmin', () => {
+  it('says so when the operator phone belongs to another account, instead of seeding nobody quietly', async () => {
+    const other = await createTestContext();
+    try {
+      await other.pool.query(
+        `INSERT INTO users (name, email, phone, password_hash) VALUES ('Someone', 'someone@example.com', $1, 'x')`,
+        [ADMIN_PHONE],
+      );
+      await expect(seedAdmin(other.pool, { nodeEnv: 'test', passwordHash: 'x' })).rejects.toThrow(/belongs to another account/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses production and changes nothing', async () => {
     await expect(seedAdmin(ctx.pool, { nodeEnv: 'production', passwordHash: 'x' })).rejects.toBeInstanceOf(SeedRefusedError);
     const { rows } = await ctx.pool.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [ADMIN_EMAIL]);

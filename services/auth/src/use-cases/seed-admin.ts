@@ -30,5 +30,10 @@ export async function seedAdmin(
       WHERE email = $1 AND NOT ('admin' = ANY (roles))`,
     [ADMIN_EMAIL],
   );
+  // ON CONFLICT also skips an insert whose phone another account already has: then there is no operator at all.
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE email = $1', [ADMIN_EMAIL]);
+  if (rows[0]?.n !== 1) {
+    throw new SeedRefusedError(`no ${ADMIN_EMAIL} account could be created: its phone ${ADMIN_PHONE} belongs to another account`);
+  }
   return { created: (rowCount ?? 0) > 0 };
 }
