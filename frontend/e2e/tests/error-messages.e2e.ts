@@ -42,6 +42,11 @@ async function phone(lang: 'en' | 'bn', tokens?: Tokens): Promise<{ context: Bro
 
 const fieldLine = async (page: Page, name: string) => {
   const input = page.locator(`[name="${name}"]`);
+  // The form's alert and its fields' marks come from one answer, but may render a frame apart.
+  await page
+    .locator(`[name="${name}"][aria-invalid="true"]`)
+    .waitFor({ timeout: 5000 })
+    .catch(() => undefined);
   assert.equal(await input.getAttribute('aria-invalid'), 'true', `${name} is marked`);
   const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
   const lines = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
