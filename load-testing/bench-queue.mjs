@@ -23,14 +23,29 @@
 // --profile  also writes a CPU profile of the queue process per measured window (join, checkin, sale, idle) to
 //            load-testing/results/profiles/ and prints their top self-time functions. Profiling costs CPU: the
 //            CPU figures of a --profile run are not comparable with a plain run's.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { profileMarkdown, summarizeProfile } from './bench/cpuprofile-top.mjs';
+import {
+  PROFILER,
+  ROOT as root,
+  TSX,
+  createChildren,
+  freePort,
+  httpUp,
+  machineRows,
+  measuredCode,
+  round,
+  settle,
+  sleep,
+  startBaselines,
+  startOwnRedis,
+  waitFor,
+  waitForFile,
+} from './bench/harness.mjs';
 import { startQueueStub } from './bench/queue-stub.mjs';
 import { run } from './bench/run-autocannon.mjs';
 import { startCpuWindow } from './lib/cpu.mjs';
@@ -68,67 +83,20 @@ const runId = randomBytes(4).toString('hex');
 const prefix = `bench:queue:${runId}:`;
 const exchange = `bench.queue.${runId}`;
 const queuePrefix = `bench-queue-${runId}`;
-const root = new URL('..', import.meta.url).pathname;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = join(RESULTS_DIR, 'profiles');
 const logDir = join(RESULTS_DIR, 'logs');
-mkdirSync(logDir, { recursive: true });
-const TSX = ['--conditions=@rail/source', '--import', 'tsx'];
-const PROFILER = ['--import', './load-testing/bench/profiler.mjs'];
 // A sale well inside the rule's window (opens 10 days before): never past during the run.
 const SALE = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
 
-const children = [];
-function startChild(command, args, env, name) {
-  // stdout (the service's log lines) goes to a file: the service pays for its writes, the load generator does not.
-  const out = openSync(join(logDir, `bench-queue-${stamp}-${name}.log`), 'w');
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, 'pipe'] });
-  closeSync(out);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('exit', (code, signal) => {
-    if (code && !signal) console.error(`${name} exited with ${code}\n${stderr}`);
-  });
-  return child;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(check, what, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
-    await sleep(200);
-  }
-}
-const httpUp = (url) => waitFor(async () => (await fetch(url)).ok, url);
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const children = createChildren({ bench: 'bench-queue', stamp, logDir });
 
 async function cleanup() {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-  await Promise.race([
-    Promise.all(
-      children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r)))),
-    ),
-    sleep(8000),
-  ]);
+  await children.stop();
   await new Promise((resolve) =>
     execFile(
       process.execPath,
-      [...TSX, 'load-testing/bench/cleanup-queue-amqp.mjs', AMQP_URL, exchange, queuePrefix],
+      [...TSX, 'load-testing/bench/cleanup-amqp.mjs', 'queue', AMQP_URL, exchange, queuePrefix],
       { cwd: root },
       (err, _o, e) => {
         if (err) console.error('RabbitMQ cleanup failed:', e || err.message);
@@ -136,27 +104,6 @@ async function cleanup() {
       },
     ),
   );
-}
-
-/** Waits until the serving process stops using CPU after the load (at most 3 s): its after-work belongs to the window. */
-async function settle(window, name) {
-  const t0 = Date.now();
-  let last = window.ticksOf(name);
-  while (Date.now() - t0 < 3000) {
-    await sleep(300);
-    const now = window.ticksOf(name);
-    if (now - last <= 1) break;
-    last = now;
-  }
-  return Date.now() - t0;
-}
-
-async function waitForFile(file, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} was not written`);
-    await sleep(100);
-  }
 }
 
 /** Runs `work(i)` for i in [0, n) with at most `limit` in flight. */
@@ -169,61 +116,16 @@ async function inParallel(n, limit, work) {
   );
 }
 
-const round = (v, d = 1) => (v === null || v === undefined ? null : +v.toFixed(d));
-const git = (args) => {
-  try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-};
-// Which code was measured: the servers load their modules at start-up, from the working tree as it is now.
-const code = {
-  commit: git(['rev-parse', '--short', 'HEAD']),
-  uncommitted: (git(['status', '--porcelain', '--', 'services/queue', 'packages']) ?? '').split('\n').filter(Boolean),
-};
+const code = measuredCode(['services/queue', 'packages']);
 
 const stub = await startQueueStub({ replicas: 3, booking: values.booking });
 const results = { code, sale: SALE, variants: {}, profiles: {} };
 try {
-  const redisPort = await freePort();
-  const redisChild = startChild(
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
-    {},
-    'redis',
-  );
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  await waitFor(async () => {
-    const r = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    r.on('error', () => undefined); // not up yet: the connect() below rejects
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } finally {
-      r.disconnect();
-    }
-  }, 'redis-server');
-
-  const helloPort = await freePort();
-  const hello = startChild(
-    process.execPath,
-    [
-      '-e',
-      `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{"hello":"world"}')}).listen(${helloPort},'127.0.0.1')`,
-    ],
-    {},
-    'hello',
-  );
-  const appPort = await freePort();
-  const appHello = startChild(
-    process.execPath,
-    [...TSX, 'load-testing/bench/app-hello.mjs'],
-    { NODE_ENV: 'development', LOG_LEVEL: logLevel, PORT: String(appPort) },
-    'app',
-  );
+  const redis = await startOwnRedis(children);
+  const redisUrl = redis.url;
+  const baselines = await startBaselines(children, { logLevel });
   const queuePort = await freePort();
-  const queue = startChild(
+  const queue = children.start(
     process.execPath,
     [...(values.profile ? PROFILER : []), ...TSX, values['queue-entry']],
     {
@@ -247,8 +149,6 @@ try {
     'queue',
   );
   const base = `http://127.0.0.1:${queuePort}`;
-  await httpUp(`http://127.0.0.1:${helloPort}/`);
-  await httpUp(`http://127.0.0.1:${appPort}/api/hello`);
   await httpUp(`${base}/health/ready`);
 
   // The room: switched on by the operator, its active-shopper cap taken by the first joiners, so every later
@@ -333,10 +233,10 @@ try {
   // Warm-up: every server's path JIT-compiled, every token once through the verified-token cache.
   await run({ url: base, connections: 32, seconds: Math.max(3, Math.ceil(userCount / 4000)), requests: [checkin] });
   await run({ url: `${base}/api/queue/sales/${SALE}`, connections: 10, seconds: 1 });
-  await run({ url: `http://127.0.0.1:${helloPort}/`, connections: 10, seconds: 1 });
-  await run({ url: `http://127.0.0.1:${appPort}/api/hello`, connections: 10, seconds: 1 });
+  await run({ url: baselines.floorUrl, connections: 10, seconds: 1 });
+  await run({ url: baselines.appUrl, connections: 10, seconds: 1 });
 
-  const pids = { hello: hello.pid, app: appHello.pid, queue: queue.pid, redis: redisChild.pid, loadgen: process.pid };
+  const pids = { hello: baselines.hello.pid, app: baselines.app.pid, queue: queue.pid, redis: redis.pid, loadgen: process.pid };
   // Background cost with no requests (the leader's ticks over the waiting room, seats, /metrics scrapes).
   {
     if (values.profile) {
@@ -353,8 +253,8 @@ try {
   }
 
   const variants = [
-    { key: 'floor', label: 'floor: hello-world (bare node:http)', serving: 'hello', url: `http://127.0.0.1:${helloPort}/` },
-    { key: 'app', label: 'app hello-world (@rail/http createApp)', serving: 'app', url: `http://127.0.0.1:${appPort}/api/hello` },
+    { key: 'floor', label: 'floor: hello-world (bare node:http)', serving: 'hello', url: baselines.floorUrl },
+    { key: 'app', label: 'app hello-world (@rail/http createApp)', serving: 'app', url: baselines.appUrl },
     {
       key: 'checkin',
       label: `check-in GET .../me (${userCount} waiting, round robin)`,
@@ -478,12 +378,8 @@ const lines = [
   '',
   '| variant | window s | load avg before → after (1 min) | machine busy | others (cores) | top other processes (CPU ms) |',
   '|---|---:|---|---:|---:|---|',
-  ...Object.entries({ 'idle (no requests)': idle, ...Object.fromEntries(Object.values(V).map((r) => [r.label, r.cpu])) }).map(
-    ([label, c]) =>
-      `| ${label} | ${(c.elapsedMs / 1000).toFixed(1)} | ${c.loadavgBefore[0]} → ${c.loadavgAfter[0]} | ${Math.round(c.machine.utilisation * 100)} % | ${c.machine.othersCores} | ${c.machine.topOthers
-        .slice(0, 3)
-        .map((o) => `${o.command.slice(0, 40).replace(/\|/g, '/')} ${Math.round(o.cpuMs)}`)
-        .join('; ')} |`,
+  ...machineRows(
+    Object.entries({ 'idle (no requests)': idle, ...Object.fromEntries(Object.values(V).map((r) => [r.label, r.cpu])) }),
   ),
 ];
 for (const [key, p] of Object.entries(results.profiles)) {

@@ -20,10 +20,9 @@
 //            started/stopped around each window by load-testing/bench/profiler.mjs) to load-testing/results/profiles/
 //            and prints their top self-time functions (load-testing/bench/cpuprofile-top.mjs). Profiling costs CPU:
 //            the CPU figures of a --profile run are not comparable with a plain run's.
-import { spawn, execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -31,6 +30,22 @@ import { Redis } from 'ioredis';
 import { startStub, seatIdsOf } from './bench/inventory-stub.mjs';
 import { run } from './bench/run-autocannon.mjs';
 import { profileMarkdown, summarizeProfile } from './bench/cpuprofile-top.mjs';
+import {
+  PROFILER,
+  ROOT as root,
+  TSX,
+  createChildren,
+  freePort,
+  httpUp,
+  machineRows,
+  measuredCode,
+  round,
+  settle,
+  sleep,
+  startBaselines,
+  startOwnRedis,
+  waitForFile,
+} from './bench/harness.mjs';
 import { findPid, startCpuWindow } from './lib/cpu.mjs';
 import { RESULTS_DIR, machine, saveResult } from './lib/report.mjs';
 
@@ -58,69 +73,18 @@ const dbName = `booking_bench_${runId}`;
 const prefix = `bench:booking:${runId}:`;
 const exchange = `bench.select.${runId}`;
 const queuePrefix = `bench-select-${runId}`;
-const root = new URL('..', import.meta.url).pathname;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = join(RESULTS_DIR, 'profiles');
 const logDir = join(RESULTS_DIR, 'logs');
-mkdirSync(logDir, { recursive: true });
-const TSX = ['--conditions=@rail/source', '--import', 'tsx'];
-const PROFILER = ['--import', './load-testing/bench/profiler.mjs'];
 const GOALS = { app: 2, hot: 4, spread: 10, pick: 10 }; // issue 13: multiples of the floor's CPU per request (pick: a winner too)
 
-const children = [];
-function startChild(command, args, env, name) {
-  // stdout (the service's log lines) goes to a file: the service pays for its writes, the load generator does not.
-  const out = openSync(join(logDir, `bench-select-${stamp}-${name}.log`), 'w');
-  const child = spawn(command, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', out, 'pipe'],
-  });
-  closeSync(out);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('exit', (code, signal) => {
-    if (code && !signal) console.error(`${name} exited with ${code}\n${stderr}`);
-  });
-  return child;
-}
-
-async function waitFor(check, what, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-const httpUp = (url) => waitFor(async () => (await fetch(url)).ok, url);
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const children = createChildren({ bench: 'bench-select', stamp, logDir });
 
 let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = new pg.Client({ connectionString: `${PG}/postgres`, application_name: 'bench-select-monitor' });
 
 async function cleanup() {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-  await Promise.race([
-    Promise.all(
-      children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r)))),
-    ),
-    sleep(8000),
-  ]);
+  await children.stop();
   await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e) => console.error('drop database:', e.message));
   await admin.end().catch(() => undefined);
   if (values.redis === 'shared') {
@@ -136,7 +100,7 @@ async function cleanup() {
   await new Promise((resolve) =>
     execFile(
       process.execPath,
-      [...TSX, 'load-testing/bench/cleanup-amqp.mjs', AMQP_URL, exchange, queuePrefix],
+      [...TSX, 'load-testing/bench/cleanup-amqp.mjs', 'booking', AMQP_URL, exchange, queuePrefix],
       { cwd: root },
       (err, _o, e) => {
         if (err) console.error('RabbitMQ cleanup failed:', e || err.message);
@@ -146,40 +110,7 @@ async function cleanup() {
   );
 }
 
-/** Waits until the serving process stops using CPU after the load (at most 3 s): its after-work belongs to the window. */
-async function settle(window, name) {
-  const t0 = Date.now();
-  let last = window.ticksOf(name);
-  while (Date.now() - t0 < 3000) {
-    await sleep(300);
-    const now = window.ticksOf(name);
-    if (now - last <= 1) break;
-    last = now;
-  }
-  return Date.now() - t0;
-}
-
-async function waitForFile(file, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} was not written`);
-    await sleep(100);
-  }
-}
-
-const round = (v, d = 1) => (v === null || v === undefined ? null : +v.toFixed(d));
-// Which code was measured: the servers load their modules at start-up, from the working tree as it is now.
-const git = (args) => {
-  try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-};
-const code = {
-  commit: git(['rev-parse', '--short', 'HEAD']),
-  uncommitted: (git(['status', '--porcelain', '--', 'services/booking', 'packages']) ?? '').split('\n').filter(Boolean),
-};
+const code = measuredCode(['services/booking', 'packages']);
 const stub = await startStub({ trips: tripIds });
 const results = { code, variants: {}, profiles: {} };
 try {
@@ -189,51 +120,23 @@ try {
   // Redis: our own server unless told to share the machine's (then its CPU includes everyone's traffic).
   let redisPid;
   if (values.redis === 'own') {
-    const port = await freePort();
-    const child = startChild(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
-      {},
-      'redis',
-    );
-    redisPid = child.pid;
-    redisUrl = `redis://127.0.0.1:${port}`;
-    await waitFor(async () => {
-      const r = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      r.on('error', () => undefined); // not up yet: the connect() below rejects
-      try {
-        await r.connect();
-        return (await r.ping()) === 'PONG';
-      } finally {
-        r.disconnect();
-      }
-    }, 'redis-server');
+    const own = await startOwnRedis(children);
+    redisPid = own.pid;
+    redisUrl = own.url;
   } else {
     const port = new URL(redisUrl).port || '6379';
     redisPid = findPid(new RegExp(`^(\\S*/)?redis-server \\S*:${port}\\b`));
     if (!redisPid) throw new Error(`no redis-server for port ${port} found in /proc`);
   }
 
-  const helloPort = await freePort();
-  const hello = startChild(
-    process.execPath,
-    [
-      '-e',
-      `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{"hello":"world"}')}).listen(${helloPort},'127.0.0.1')`,
-    ],
-    {},
-    'hello',
-  );
-  const appPort = await freePort();
   const profileEnv = (name) => (values.profile ? { CPU_PROFILE_DIR: profileDir, CPU_PROFILE_NAME: `${name}-${runId}` } : {});
-  const appHello = startChild(
-    process.execPath,
-    [...(values.profile ? PROFILER : []), ...TSX, 'load-testing/bench/app-hello.mjs'],
-    { NODE_ENV: 'development', LOG_LEVEL: logLevel, PORT: String(appPort), ...profileEnv('app') },
-    'app',
-  );
+  const baselines = await startBaselines(children, {
+    logLevel,
+    appArgs: values.profile ? PROFILER : [],
+    appEnv: profileEnv('app'),
+  });
   const bookingPort = await freePort();
-  const booking = startChild(
+  const booking = children.start(
     process.execPath,
     [...(values.profile ? PROFILER : []), ...TSX, 'services/booking/src/server.ts'],
     {
@@ -253,8 +156,6 @@ try {
     },
     'booking',
   );
-  await httpUp(`http://127.0.0.1:${helloPort}/`);
-  await httpUp(`http://127.0.0.1:${appPort}/api/hello`);
   await httpUp(`http://127.0.0.1:${bookingPort}/health/ready`);
 
   console.log(`signing ${userCount} tokens...`);
@@ -285,15 +186,15 @@ try {
     seconds: 3,
     requests: [select(() => ({ tripId: pick(tripIds), seatIds: [pick(seatIdsOf(hotTrip).slice(8))] }))],
   });
-  await run({ url: `http://127.0.0.1:${helloPort}/`, connections: 10, seconds: 1 });
-  await run({ url: `http://127.0.0.1:${appPort}/api/hello`, connections: 10, seconds: 1 });
+  await run({ url: baselines.floorUrl, connections: 10, seconds: 1 });
+  await run({ url: baselines.appUrl, connections: 10, seconds: 1 });
 
   const backendsOfDb = async () =>
     (await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid);
-  const pids = { hello: hello.pid, app: appHello.pid, booking: booking.pid };
+  const pids = { hello: baselines.hello.pid, app: baselines.app.pid, booking: booking.pid };
   const variants = [
-    { key: 'floor', label: 'floor: hello-world (bare node:http)', serving: 'hello', url: `http://127.0.0.1:${helloPort}/` },
-    { key: 'app', label: 'app hello-world (@rail/http createApp)', serving: 'app', url: `http://127.0.0.1:${appPort}/api/hello` },
+    { key: 'floor', label: 'floor: hello-world (bare node:http)', serving: 'hello', url: baselines.floorUrl },
+    { key: 'app', label: 'app hello-world (@rail/http createApp)', serving: 'app', url: baselines.appUrl },
     {
       key: 'hot',
       label: 'select, hot seats (8 seats): losers, 409',
@@ -466,15 +367,12 @@ const lines = [
   '',
   '| variant | window s | load avg before → after (1 min) | machine busy | others (cores) | irq+softirq ms | PG backends (new/exited) | top other processes (CPU ms) |',
   '|---|---:|---|---:|---:|---:|---|---|',
-  ...Object.entries({
-    'idle (no load, 3 s)': results.idle,
-    ...Object.fromEntries(Object.values(V).map((r) => [r.label, r.cpu])),
-  }).map(
-    ([label, c]) =>
-      `| ${label} | ${(c.elapsedMs / 1000).toFixed(1)} | ${c.loadavgBefore[0]} → ${c.loadavgAfter[0]} | ${Math.round(c.machine.utilisation * 100)} % | ${c.machine.othersCores} | ${Math.round(c.machine.irqSoftirqMs)} | ${c.groups.postgres.processes} (${c.groups.postgres.startedInWindow}/${c.groups.postgres.exitedInWindow}) | ${c.machine.topOthers
-        .slice(0, 3)
-        .map((o) => `${o.command.slice(0, 40).replace(/\|/g, '/')} ${Math.round(o.cpuMs)}`)
-        .join('; ')} |`,
+  ...machineRows(
+    Object.entries({
+      'idle (no load, 3 s)': results.idle,
+      ...Object.fromEntries(Object.values(V).map((r) => [r.label, r.cpu])),
+    }),
+    { withIrq: true, withPostgres: true },
   ),
   '',
   `Idle background (3 s, no load), CPU ms: ${Object.entries(results.idle.processesMs)

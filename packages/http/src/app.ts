@@ -16,6 +16,7 @@ import type { Logger } from '@rail/logger';
 import { registerMetrics, type PoolStats } from './metrics.js';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { registerOverloadShedding, type OverloadOptions } from './overload.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { registerTextGuard } from './text-guard.js';
 import { Counter, Registry } from 'prom-client';
 
@@ -104,6 +105,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // request.log made only when a line is written (most requests write none): lazy-request-logger.ts.
+  app.setChildLoggerFactory(lazyRequestLogger);
 
   app.decorate('isClosing', () => closing);
   app.addHook('onClose', async () => {

@@ -8,9 +8,27 @@
  * Before the first successful poll nothing is known and no room is active: a service starting while the queue
  * service is down does not stop every sale.
  */
-import type { ActiveRoomsResponse } from '@rail/contracts/queue';
+import { ACTIVE_ROOMS_PATH, ActiveRoomsResponse } from '@rail/contracts/queue';
 
 export type ActiveRooms = ActiveRoomsResponse;
+
+/** What a service's client for the queue service offers (@rail/service-client's `get`). */
+export interface QueueServiceGetter {
+  get(path: string, schema: typeof ActiveRoomsResponse): Promise<ActiveRoomsResponse | null>;
+}
+
+/**
+ * One poll of the queue service's GET /internal/rooms/active through the caller's own service client. A 404 is
+ * not "no rooms": it is the wrong address or an older queue service, so it is a failed poll (the watcher keeps
+ * the last known rooms).
+ */
+export function activeRoomsFetcher(queue: QueueServiceGetter): () => Promise<ActiveRooms> {
+  return async () => {
+    const answer = await queue.get(ACTIVE_ROOMS_PATH, ActiveRoomsResponse);
+    if (answer === null) throw new Error(`the queue service answered 404 on ${ACTIVE_ROOMS_PATH}`);
+    return answer;
+  };
+}
 
 export interface RoomWatcherLogger {
   warn(fields: object, message: string): void;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createRoomWatcher, type ActiveRooms } from '../src/index.js';
+import { ACTIVE_ROOMS_PATH, activeRoomsFetcher, createRoomWatcher, type ActiveRooms } from '../src/index.js';
 
 const logger = { warn: vi.fn() };
 
@@ -38,5 +38,17 @@ describe('createRoomWatcher', () => {
     t = 2000;
     expect(watcher.isActive('2026-12-10')).toBe(false);
     watcher.stop();
+  });
+});
+
+describe('activeRoomsFetcher', () => {
+  it('asks the queue service for its active rooms, and takes a 404 for a failed poll, not for no rooms', async () => {
+    const rooms: ActiveRooms = { rooms: [{ date: '2026-12-10' }] };
+    const get = vi.fn(async () => rooms as ActiveRooms | null);
+    const fetchActive = activeRoomsFetcher({ get });
+    expect(await fetchActive()).toEqual(rooms);
+    expect(get).toHaveBeenCalledWith(ACTIVE_ROOMS_PATH, expect.anything());
+    get.mockResolvedValueOnce(null);
+    await expect(fetchActive()).rejects.toThrow(/404 on \/internal\/rooms\/active/);
   });
 });

@@ -3,7 +3,6 @@ import { authVerify, type AuthVerifyOptions } from '@rail/auth-verify';
 import { createApp, type App, type OverloadOptions, type ReadinessCheck } from '@rail/http';
 import { pingRedis, type Redis } from '@rail/redis';
 import type { QueueDeps } from './deps.js';
-import { lazyRequestLogger } from './http/lazy-request-logger.js';
 import { internalRoutes } from './routes/internal/index.js';
 import { queueRoutes } from './routes/queue/index.js';
 
@@ -28,7 +27,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // No requestContextHook (@rail/service-client): no request of this service calls another service, and its
   // AsyncLocalStorage would switch on Node's promise hooks for the whole process (bench:queue: ~8 us a check-in).
-  app.setChildLoggerFactory(lazyRequestLogger);
   await app.register(authVerify, options.auth);
   await app.register(queueRoutes, { prefix: '/api/queue', deps: options.deps, redis: options.redis });
   await app.register(internalRoutes, { prefix: '/internal', deps: options.deps });

@@ -16,9 +16,14 @@ export interface ConsumerOptions {
   queuePrefix: string;
 }
 
+/** The durable queue this service consumes from (benchmarks delete their own run's copy by this name). */
+export function bookingConfirmedQueue(queuePrefix: string): string {
+  return `${queuePrefix}.booking-confirmed`;
+}
+
 export async function startConsumers(deps: QueueDeps, options: ConsumerOptions): Promise<void> {
   await options.broker.consume({
-    queue: `${options.queuePrefix}.booking-confirmed`,
+    queue: bookingConfirmedQueue(options.queuePrefix),
     events: ['booking.confirmed'],
     dedupe: { redis: options.redis, prefix: options.prefix },
     handler: async (event) => {

@@ -3,9 +3,8 @@
  * service's GET /internal/rooms/active in the background, never per request, so a seat map asks a Map. When the
  * queue service is away the last known rooms stay (see the watcher); before the first answer no room is active.
  */
-import { ActiveRoomsResponse } from '@rail/contracts/queue';
 import type { Logger } from '@rail/logger';
-import { ACTIVE_ROOMS_PATH, createRoomWatcher, type RoomWatcher } from '@rail/queue-pass';
+import { activeRoomsFetcher, createRoomWatcher, type RoomWatcher } from '@rail/queue-pass';
 import { createServiceClient } from '@rail/service-client';
 
 export interface ActiveRooms extends RoomWatcher {
@@ -31,11 +30,7 @@ export function createActiveRooms(options: ActiveRoomsOptions): ActiveRooms {
   const watcher = createRoomWatcher({
     intervalMs: options.intervalMs,
     logger: options.logger,
-    fetchActive: async () => {
-      const answer = await queue.get(ACTIVE_ROOMS_PATH, ActiveRoomsResponse, { idempotent: true });
-      if (!answer) throw new Error(`the queue service has no ${ACTIVE_ROOMS_PATH}`);
-      return answer;
-    },
+    fetchActive: activeRoomsFetcher(queue),
   });
   return {
     ...watcher,

@@ -1,8 +1,8 @@
-/** The queue's request logger: the same lines as a pino child, and none at a disabled level. */
+/** The request logger createApp installs: the same lines as a pino child, and none at a disabled level. */
 import { Writable } from 'node:stream';
 import { createLogger } from '@rail/logger';
 import { describe, expect, it } from 'vitest';
-import { lazyRequestLogger } from '../../src/http/lazy-request-logger.js';
+import { lazyRequestLogger } from '../src/lazy-request-logger.js';
 
 function capture(level: string) {
   const lines: Record<string, unknown>[] = [];

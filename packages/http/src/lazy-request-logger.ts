@@ -1,7 +1,7 @@
 /**
- * request.log for the queue's routes, built only when a line is written: Fastify makes a pino child logger for
- * every request (its bindings go through the redaction paths: ~5 us and garbage per request, bench:queue), yet a
- * check-in writes a line only when the access log is on or something fails. This stands in for that child and
+ * request.log for every service's routes (createApp sets it), built only when a line is written: Fastify makes a
+ * pino child logger for every request (its bindings go through the redaction paths: ~5 us and garbage per
+ * request, bench:queue), yet a request writes a line only when the access log is on or something fails. This stands in for that child and
  * makes the real one at the first line written at an enabled level, with the same bindings and options, so lines
  * are the same as before. Requests whose route sets its own level or serializers get the real child at once.
  */
